@@ -103,8 +103,8 @@ public final class WeightSpaceFeatures {
     public static WeightSpaceFeatures fromBlock(NetworkSpec spec, Block block) {
         List<NDArray> params = new ArrayList<>();
         for (Block layer : NetworkSpec.layerBlocks(block)) {
-            params.add(layer.getParameters().get("weight").getArray());
-            params.add(layer.getParameters().get("bias").getArray());
+            params.add(layer.getParameters().get("weight").getArray().duplicate()); // a copy, not a view
+            params.add(layer.getParameters().get("bias").getArray().duplicate());
         }
         return fromParameters(spec, params);
     }
