@@ -1,0 +1,40 @@
+package dev.orbit.datasets.io;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** Overflow-checked arithmetic and formatting for shapes read from untrusted headers. */
+final class Shapes {
+
+    /** The largest byte count an in-memory array may hold (Java arrays are int-indexed). */
+    static final long MAX_IN_MEMORY_BYTES = Integer.MAX_VALUE - 8L;
+
+    private Shapes() {}
+
+    /**
+     * @return the product of the dimensions times {@code elementBytes}, or -1 when a dimension is
+     *     negative or the product overflows a long
+     */
+    static long byteCount(long[] shape, int elementBytes) {
+        long n = elementBytes;
+        try {
+            for (long d : shape) {
+                if (d < 0) {
+                    return -1;
+                }
+                n = Math.multiplyExact(n, d);
+            }
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+        return n;
+    }
+
+    /** @return the shape in NumPy's tuple spelling, e.g. {@code (3, 4)} or {@code (5,)} */
+    static String format(long[] shape) {
+        if (shape.length == 1) {
+            return "(" + shape[0] + ",)";
+        }
+        return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
+    }
+}
