@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OrbitVersion.class,
         description = "Weight-space learning on the JVM: model zoos and metanets.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class})
 public final class OrbitCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -23,7 +23,26 @@ public final class OrbitCommand implements Runnable {
         // Offline by design: the native library ships inside the jar.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", "PyTorch");
-        int code = new CommandLine(new OrbitCommand()).execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
     }
+
+    /**
+     * The command line with Orbit's error policy: a fault the user can fix (bad argument, missing or
+     * corrupt file) prints one line and exits with {@link #USER_ERROR}; anything else keeps its trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new OrbitCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof java.io.UncheckedIOException || e instanceof IllegalStateException) {
+                commandLine.getErr().println("orbit: " + e.getMessage());
+                return USER_ERROR;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    /** Exit code for errors the user can fix. */
+    public static final int USER_ERROR = 2;
 }
