@@ -23,6 +23,7 @@ public final class OrbitCommand implements Runnable {
         // Offline by design: the native library ships inside the jar.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", "PyTorch");
+        System.setProperty("java.awt.headless", "true"); // charts render off-screen
         System.exit(commandLine().execute(args));
     }
 
