@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import dev.orbit.metanet.layers.WeightSpaceActivation;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ public final class MlpHead extends AbstractBlock {
             hidden.add(addChildBlock("hidden" + i, Linear.builder().setUnits(hiddenWidth).build()));
         }
         output = addChildBlock("output", Linear.builder().setUnits(outputSize).build());
+        // Usable without a Trainer's initialiser; a Trainer may still override it.
+        setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     }
 
     public static Builder builder() {
