@@ -72,6 +72,11 @@ public final class FlatMlp extends AbstractBlock {
         return new Shape(shapes[0].get(0), spec.parameterCount());
     }
 
+    /** The MLP that reads the flat parameter vector. */
+    public MlpHead getHead() {
+        return head;
+    }
+
     @Override
     public String toString() {
         return "FlatMlp(P=" + spec.parameterCount() + ", " + head + ")";

@@ -139,6 +139,11 @@ public final class StatNn extends AbstractBlock {
         return new Shape(shapes[0].get(0), featureCount(spec, Math.toIntExact(channels)));
     }
 
+    /** The MLP that reads the statistics. */
+    public MlpHead getHead() {
+        return head;
+    }
+
     @Override
     public String toString() {
         return "StatNn(layers=" + spec.numLayers() + ", " + head + ")";

@@ -76,4 +76,67 @@ public final class TestNetworks {
         }
         return max;
     }
+
+    /** Runs a block on a weight-space (or any) NDList; {@code training} switches dropout on. */
+    public static NDList forward(NDManager manager, Block block, NDList inputs, boolean training) {
+        return block.forward(new ParameterStore(manager, false), inputs, training);
+    }
+
+    /** Shapes of every array of a list, e.g. to initialise a block on weight-space features. */
+    public static Shape[] shapesOf(NDList list) {
+        Shape[] shapes = new Shape[list.size()];
+        for (int i = 0; i < shapes.length; i++) {
+            shapes[i] = list.get(i).getShape();
+        }
+        return shapes;
+    }
+
+    /** Overwrites every parameter of an initialised block with seeded N(0, 1) values. */
+    public static void randomiseParameters(Block block, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            NDArray array = p.getValue().getArray();
+            float[] values = new float[Math.toIntExact(array.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextGaussian();
+            }
+            array.set(values);
+        }
+    }
+
+    /**
+     * Backpropagates a seeded random linear functional of the block's outputs (training mode) and
+     * asserts that every parameter receives a finite gradient with at least one non-zero entry,
+     * naming the first parameter that does not. A random functional, not a plain sum, so that
+     * normalisation layers (whose outputs sum to a constant) still pass gradient to every parameter.
+     */
+    public static void assertEveryParameterGetsAGradient(NDManager manager, Block block, NDList inputs, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        try (ai.djl.training.GradientCollector collector =
+                ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDList outputs = forward(manager, block, inputs, true);
+            NDArray loss = null;
+            for (NDArray out : outputs) {
+                NDArray term = out.mul(gaussian(manager, random, out.getShape())).sum();
+                loss = loss == null ? term : loss.add(term);
+            }
+            collector.backward(loss);
+        }
+        if (block.getParameters().isEmpty()) {
+            throw new AssertionError(block + " has no parameters to check");
+        }
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            float[] grad = p.getValue().getArray().getGradient().toFloatArray();
+            boolean nonZero = false;
+            for (float g : grad) {
+                if (!Float.isFinite(g)) {
+                    throw new AssertionError("Parameter " + p.getKey() + " has a non-finite gradient");
+                }
+                nonZero |= g != 0f;
+            }
+            if (!nonZero) {
+                throw new AssertionError("Parameter " + p.getKey() + " has an all-zero gradient");
+            }
+        }
+    }
 }
