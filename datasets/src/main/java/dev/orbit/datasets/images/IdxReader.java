@@ -111,16 +111,16 @@ public final class IdxReader {
         for (int d = 0; d < rank; d++) {
             long dim = ((dimBytes[4 * d] & 0xffL) << 24) | ((dimBytes[4 * d + 1] & 0xff) << 16)
                     | ((dimBytes[4 * d + 2] & 0xff) << 8) | (dimBytes[4 * d + 3] & 0xff);
-            if (dim == 0 || dim > MAX_ELEMENTS) {
-                throw new MalformedFileException(source + " has IDX dimension " + d + " of length " + dim
-                        + " but expected a positive length.");
+            if (dim == 0) {
+                throw new MalformedFileException(source + " has IDX dimension " + d
+                        + " of length 0 but expected a positive length.");
             }
-            dims[d] = (int) dim;
+            dims[d] = (int) Math.min(dim, Integer.MAX_VALUE);
             elements *= dim;
             if (elements > MAX_ELEMENTS) {
                 throw new MalformedFileException(source + " claims IDX dimensions starting "
-                        + Arrays.toString(Arrays.copyOf(dims, d + 1)) + " whose " + elements
-                        + "+ elements exceed one in-memory array.");
+                        + Arrays.toString(Arrays.copyOf(dims, d + 1)) + " (at least " + elements
+                        + " elements) but expected at most " + MAX_ELEMENTS + ", what one in-memory array holds.");
             }
         }
         long headerLength = 4L + 4L * rank;
