@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record ImageSplit(ImageDataset train, ImageDataset test) {
 
-    /** Checks that both parts describe the same kind of image. */
+    /**
+     * Checks that both parts describe the same kind of image.
+     *
+     * @param train the training images
+     * @param test the held-out images
+     */
     public ImageSplit {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");

@@ -12,7 +12,15 @@ package dev.orbit.datasets.io;
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 
-    /** Copies the shape so the record stays immutable. */
+    /**
+     * Copies the shape so the record stays immutable.
+     *
+     * @param name the tensor's key
+     * @param dtype element type
+     * @param shape dimensions
+     * @param begin first byte, relative to the data section
+     * @param end one past the last byte, relative to the data section
+     */
     public TensorInfo {
         shape = shape.clone();
     }
