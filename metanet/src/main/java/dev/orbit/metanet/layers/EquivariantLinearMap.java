@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.UniformInitializer;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import java.io.DataInputStream;
@@ -108,23 +109,26 @@ final class EquivariantLinearMap {
         }
         long width = outputWidth(target, l);
         int total = fanIn.values().stream().mapToInt(Integer::intValue).sum();
-        float bound = (float) Math.sqrt(1.0 / total);
+        // He initialisation on the output's total fan-in (NFN's "kaiming_normal"): keeps the feature
+        // scale steady through deep ReLU stacks, where NFN's default U(±1/sqrt(fan-in)) shrinks it
+        // about threefold per layer until only the biases are left.
+        Initializer weights = new NormalInitializer((float) Math.sqrt(2.0 / total));
         String prefix = (target == Target.WEIGHT ? "W" : "b") + l + "_";
         Map<Source, Parameter> declared = new EnumMap<>(Source.class);
         for (Map.Entry<Source, Integer> e : fanIn.entrySet()) {
-            declared.put(e.getKey(), declare(prefix + name(e.getKey()), Parameter.Type.WEIGHT, bound,
+            declared.put(e.getKey(), declare(prefix + name(e.getKey()), Parameter.Type.WEIGHT, weights,
                     new Shape(e.getValue(), width)));
         }
-        declared.put(Source.CONSTANT, declare(prefix + name(Source.CONSTANT), Parameter.Type.BIAS, bound,
+        declared.put(Source.CONSTANT, declare(prefix + name(Source.CONSTANT), Parameter.Type.BIAS, Initializer.ZEROS,
                 new Shape(width)));
         return declared;
     }
 
-    private Parameter declare(String name, Parameter.Type type, float bound, Shape shape) {
+    private Parameter declare(String name, Parameter.Type type, Initializer initializer, Shape shape) {
         Parameter p = Parameter.builder()
                 .setName(name)
                 .setType(type)
-                .optInitializer(new UniformInitializer(bound))
+                .optInitializer(initializer)
                 .build();
         shapes.put(p, shape);
         return p;

@@ -27,7 +27,8 @@ import java.io.IOException;
  * previous layer's bias (b_{L-2} broadcast along the output rows), an equivariant term NFN's code
  * leaves out; every NFN term is here, so NFN's parameters load exactly (that term set to zero).
  *
- * <p>Each output's terms start uniform in ±1/sqrt(fan-in), fan-in summed over the terms (as NFN).
+ * <p>Initialisation: each output's terms start N(0, 2 / fan-in), fan-in summed over its terms (NFN's
+ * {@code kaiming_normal}), constants at zero, so feature scales stay steady through deep ReLU stacks.
  */
 public final class HnpLinear extends AbstractBlock {
 

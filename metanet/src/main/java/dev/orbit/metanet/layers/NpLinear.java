@@ -24,7 +24,8 @@ import java.io.IOException;
  * input and output neurons count as permutable, NP is also equivariant to permutations the network
  * itself does not have; a learned input/output embedding breaks that when needed.
  *
- * <p>Each output's terms start uniform in ±1/sqrt(fan-in), fan-in summed over the terms (as NFN).
+ * <p>Initialisation: each output's terms start N(0, 2 / fan-in), fan-in summed over its terms (NFN's
+ * {@code kaiming_normal}), constants at zero, so feature scales stay steady through deep ReLU stacks.
  */
 public final class NpLinear extends AbstractBlock {
 

@@ -8,10 +8,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.orbit.metanet.layers.NfnGolden.Architecture;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.testing.TestNetworks;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,6 +63,36 @@ class NfnGoldenAgreementTest {
             System.out.printf("golden %-22s max abs error %.3g%n", file, error);
             assertTrue(error <= TOLERANCE, file + ": max abs error " + error + " > " + TOLERANCE);
         }
+    }
+
+    /** NFN's "NP-PosEmb" (io_embed=True) is Orbit's IoEmbedding followed by NpLinear. */
+    @Test
+    void ioEmbeddingThenNpLinearMatchesNfnPosEmb() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NfnGolden golden = NfnGolden.load(manager, "mlp_np_linear_ioembed", Architecture.MLP_2_4_5_3);
+            NDList input = golden.input();
+            IoEmbedding embedding = IoEmbedding.builder().setNetworkSpec(golden.spec()).build();
+            NpLinear linear = NpLinear.builder().setNetworkSpec(golden.spec())
+                    .setInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
+            SequentialBlock block = new SequentialBlock().add(embedding).add(linear);
+            block.initialize(manager, DataType.FLOAT32, input.getShapes());
+            NfnParameterMapping.load(linear.map(), golden, false);
+            // NFN (1, C', 1, n_in), (1, C', n_out, 1), (1, C, n_out) -> Orbit (n_in, C'), (n_out, C'), (n_out, C)
+            setTransposed(embedding, "in_embedding", golden.parameter("in_embed"));
+            setTransposed(embedding, "out_embedding", golden.parameter("out_embed"));
+            setTransposed(embedding, "out_bias_embedding", golden.parameter("out_bias_embed"));
+
+            NDList out = block.forward(new ParameterStore(manager, false), input, false);
+            float error = TestNetworks.maxAbsDiff(WeightSpaceFeatures.fromNDList(out), golden.output());
+            System.out.printf("golden %-22s max abs error %.3g%n", "mlp_np_linear_ioembed", error);
+            assertTrue(error <= TOLERANCE, "NP-PosEmb: max abs error " + error + " > " + TOLERANCE);
+        }
+    }
+
+    private static void setTransposed(IoEmbedding embedding, String name, NDArray nfn) {
+        long channels = nfn.getShape().get(1);
+        NDArray orbit = nfn.reshape(channels, -1).transpose(); // (C', n) -> (n, C')
+        embedding.getParameters().get(name).getArray().set(orbit.toFloatArray());
     }
 
     @ParameterizedTest(name = "{0}")
