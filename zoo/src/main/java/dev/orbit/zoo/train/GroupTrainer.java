@@ -1,0 +1,319 @@
+package dev.orbit.zoo.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.orbit.metanet.space.LayerKind;
+import dev.orbit.metanet.space.LayerSpec;
+import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.zoo.CheckpointMetrics;
+import dev.orbit.zoo.CheckpointRecord;
+import dev.orbit.zoo.Hyperparameters;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The training loop both trainers share: M members of one spec that agree on activation, optimizer
+ * and batch size step together; everything per member (initial weights, data subset and order,
+ * dropout masks, learning rate, L2) comes from that member's own seed and recipe, so the loop gives
+ * the same member the same weights whatever else is in the group.
+ *
+ * <p>Per step the loss is the sum over members of each member's mean cross-entropy, so each member's
+ * gradient is its own. A member whose loss turns non-finite is flagged on the engine side (no host
+ * round trip) and its updates are masked from then on. All temporaries of a step live in an
+ * {@link NDScope}, so memory does not grow with steps.
+ */
+final class GroupTrainer {
+
+    private final ZooTrainingData data;
+    private final TrainingOptions options;
+
+    GroupTrainer(ZooTrainingData data, TrainingOptions options) {
+        this.data = data;
+        this.options = options;
+    }
+
+    /**
+     * Trains one group and emits its checkpoints.
+     *
+     * @param model builds the model from the spec and the members' initial flat weights
+     */
+    void train(List<ZooMember> group, BiFunction<NetworkSpec, List<float[]>, MemberStack> model,
+            NDManager parent, CheckpointSink sink) throws IOException {
+        Hyperparameters first = group.get(0).hyperparameters();
+        for (ZooMember member : group) {
+            Hyperparameters hp = member.hyperparameters();
+            if (hp.activation() != first.activation() || !hp.optimizer().equalsIgnoreCase(first.optimizer())
+                    || hp.batchSize() != first.batchSize()) {
+                throw new IllegalArgumentException("Members of one group must share activation, optimizer and "
+                        + "batch size; member " + member.networkId() + " differs from member " + group.get(0).networkId());
+            }
+        }
+        NetworkSpec spec = data.specFor(first.activation());
+        List<float[]> initial = new ArrayList<>();
+        for (ZooMember member : group) {
+            initial.add(InitialWeights.sample(spec, member.hyperparameters()));
+        }
+        try (NDManager manager = parent.newSubManager();
+                MemberStack stack = model.apply(spec, initial)) {
+            new Run(spec, group, stack, manager, sink).train();
+        }
+    }
+
+    private final class Run {
+        private final NetworkSpec spec;
+        private final List<ZooMember> group;
+        private final MemberStack stack;
+        private final NDManager manager;
+        private final CheckpointSink sink;
+        private final int members;
+        private final int batch;
+        private final DataStream[] streams;
+        private final StackedOptimizer optimizer;
+        private final NDArray learningRates; // (M, 1)
+        private final NDArray weightDecays; // (M, 1)
+        private final NDArray alive; // (M, 1) 1 while training, 0 once diverged
+        private final List<NDArray> dropoutScales; // per hidden layer, or null without dropout
+
+        Run(NetworkSpec spec, List<ZooMember> group, MemberStack stack, NDManager manager, CheckpointSink sink) {
+            this.spec = spec;
+            this.group = group;
+            this.stack = stack;
+            this.manager = manager;
+            this.sink = sink;
+            this.members = group.size();
+            Hyperparameters first = group.get(0).hyperparameters();
+            this.batch = first.batchSize();
+            this.optimizer = new StackedOptimizer(OptimizerKind.parse(first.optimizer()));
+            this.streams = new DataStream[members];
+            float[] lr = new float[members];
+            float[] decay = new float[members];
+            boolean anyDropout = false;
+            for (int m = 0; m < members; m++) {
+                Hyperparameters hp = group.get(m).hyperparameters();
+                streams[m] = new DataStream(hp.seed(), hp.trainFraction(), data.poolSize());
+                lr[m] = (float) hp.learningRate();
+                decay[m] = (float) (2 * hp.l2());
+                anyDropout |= hp.dropout() > 0;
+            }
+            this.learningRates = manager.create(lr, new Shape(members, 1));
+            this.weightDecays = manager.create(decay, new Shape(members, 1));
+            this.alive = manager.ones(new Shape(members, 1));
+            this.dropoutScales = anyDropout ? dropoutScales() : null;
+        }
+
+        /** Per hidden layer, the inverted-dropout factor in that layer's output layout. */
+        private List<NDArray> dropoutScales() {
+            List<NDArray> scales = new ArrayList<>();
+            for (int l = 0; l + 1 < spec.numLayers(); l++) {
+                LayerSpec layer = spec.layer(l);
+                boolean conv = layer.kind() == LayerKind.CONV2D;
+                int per = conv ? layer.outNeurons() : 1;
+                float[] values = new float[members * per];
+                for (int m = 0; m < members; m++) {
+                    java.util.Arrays.fill(values, m * per, (m + 1) * per,
+                            DropoutMasks.scale(group.get(m).hyperparameters().dropout()));
+                }
+                scales.add(manager.create(values, conv ? new Shape(1, members * per, 1, 1) : new Shape(members, 1, 1)));
+            }
+            return scales;
+        }
+
+        void train() throws IOException {
+            int stepsPerEpoch = TrainingOptions.stepsPerEpoch(data.poolSize(), batch);
+            int step = 0;
+            for (int epoch = 0; epoch <= options.epochs(); epoch++) {
+                if (options.checkpointEpochs().contains(epoch)) {
+                    checkpoint(epoch);
+                }
+                if (epoch == options.epochs()) {
+                    break;
+                }
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    step(++step);
+                }
+            }
+        }
+
+        private void step(int step) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                long[] index = new long[members * batch];
+                int[] labels = new int[members * batch];
+                for (int m = 0; m < members; m++) {
+                    for (int n = 0; n < batch; n++) {
+                        int image = streams[m].next();
+                        index[data.convolutional ? n * members + m : m * batch + n] = image;
+                        labels[m * batch + n] = data.trainLabels[image];
+                    }
+                }
+                NDArray x = data.gather(data.trainImages, index, members, batch, manager);
+                NDArray y = manager.create(labels, new Shape(members, batch)).toType(DataType.INT64, false); // (M, N)
+                List<NDArray> masks = dropoutScales == null ? null : dropoutMasks(step);
+                NDArray loss;
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = stack.forward(x, masks, true); // (M, N, K)
+                    loss = meanCrossEntropy(logits, y); // (M)
+                    collector.backward(loss.sum());
+                }
+                alive.muli(isFinite(loss).reshape(members, 1).toType(DataType.FLOAT32, false));
+                NDArray mayMove = alive.gt(0.5f); // (M, 1)
+                List<NDArray> parameters = stack.parameters();
+                for (int i = 0; i < parameters.size(); i++) {
+                    NDArray p = parameters.get(i);
+                    NDArray grad = p.getGradient();
+                    optimizer.update(i, p.reshape(members, -1), grad.reshape(members, -1), learningRates,
+                            i % 2 == 0 ? weightDecays : null, mayMove, step);
+                    JniUtils.zeroGrad((PtNDArray) p);
+                }
+            }
+        }
+
+        /** Scaled keep masks, one per hidden layer, each member's drawn from its own seed. */
+        private List<NDArray> dropoutMasks(int step) {
+            List<NDArray> masks = new ArrayList<>();
+            for (int l = 0; l + 1 < spec.numLayers(); l++) {
+                LayerSpec layer = spec.layer(l);
+                Shape shape;
+                byte[] keep;
+                if (layer.kind() == LayerKind.CONV2D) {
+                    int size = (int) spec.convOutputSize(l);
+                    int block = layer.outNeurons() * size * size; // one member's (C, H', W')
+                    keep = new byte[batch * members * block];
+                    for (int m = 0; m < members; m++) {
+                        Hyperparameters hp = group.get(m).hyperparameters();
+                        DropoutMasks.fill(keep, m * block, members * block, block, batch, hp.seed(), step, l, hp.dropout());
+                    }
+                    shape = new Shape(batch, (long) members * layer.outNeurons(), size, size); // (N, M·C, H', W')
+                } else {
+                    int block = batch * layer.outNeurons(); // one member's (N, F)
+                    keep = new byte[members * block];
+                    for (int m = 0; m < members; m++) {
+                        Hyperparameters hp = group.get(m).hyperparameters();
+                        DropoutMasks.fill(keep, m * block, block, block, 1, hp.seed(), step, l, hp.dropout());
+                    }
+                    shape = new Shape(members, batch, layer.outNeurons()); // (M, N, F)
+                }
+                NDArray mask = manager.create(ByteBuffer.wrap(keep), shape, DataType.UINT8);
+                masks.add(mask.toType(DataType.FLOAT32, false).mul(dropoutScales.get(l)));
+            }
+            return masks;
+        }
+
+        private void checkpoint(int epoch) throws IOException {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                int[][] trainSets = new int[members][];
+                for (int m = 0; m < members; m++) {
+                    int[] subset = streams[m].subset();
+                    int count = options.evalTrainLimit() == 0 ? subset.length : Math.min(options.evalTrainLimit(), subset.length);
+                    trainSets[m] = java.util.Arrays.copyOf(subset, count);
+                }
+                int[] testSet = new int[data.testLabels.length];
+                for (int i = 0; i < testSet.length; i++) {
+                    testSet[i] = i;
+                }
+                int[][] testSets = new int[members][];
+                java.util.Arrays.fill(testSets, testSet);
+                double[][] train = evaluate(data.trainImages, data.trainLabels, trainSets);
+                double[][] test = evaluate(data.testImages, data.testLabels, testSets);
+                float[][] weights = exportWeights();
+                float[] stillAlive = alive.toFloatArray();
+                for (int m = 0; m < members; m++) {
+                    boolean diverged = stillAlive[m] < 0.5f || !finite(weights[m]);
+                    if (diverged && stillAlive[m] >= 0.5f) {
+                        alive.set(new ai.djl.ndarray.index.NDIndex(m), 0f);
+                    }
+                    ZooMember member = group.get(m);
+                    sink.accept(new CheckpointRecord(member.networkId(), epoch, member.hyperparameters(), weights[m],
+                            new CheckpointMetrics(train[1][m], train[0][m], test[1][m], test[0][m], diverged)));
+                }
+            }
+        }
+
+        /** Mean loss and accuracy per member over its own image list: {loss[M], accuracy[M]}. */
+        private double[][] evaluate(NDArray images, int[] labels, int[][] sets) {
+            int longest = 0;
+            for (int[] set : sets) {
+                longest = Math.max(longest, set.length);
+            }
+            NDArray lossSum = manager.zeros(new Shape(members)); // (M)
+            NDArray correct = manager.zeros(new Shape(members)); // (M)
+            for (int start = 0; start < longest; start += options.evalBatchSize()) {
+                int n = Math.min(options.evalBatchSize(), longest - start);
+                long[] index = new long[members * n];
+                int[] y = new int[members * n];
+                boolean[] valid = new boolean[members * n];
+                for (int m = 0; m < members; m++) {
+                    for (int j = 0; j < n; j++) {
+                        boolean inside = start + j < sets[m].length;
+                        int image = sets[m][inside ? start + j : 0];
+                        index[data.convolutional ? j * members + m : m * n + j] = image;
+                        y[m * n + j] = labels[image];
+                        valid[m * n + j] = inside;
+                    }
+                }
+                NDArray x = data.gather(images, index, members, n, manager);
+                NDArray target = manager.create(y, new Shape(members, n)).toType(DataType.INT64, false); // (M, n)
+                NDArray mask = manager.create(valid, new Shape(members, n)); // (M, n)
+                NDArray logits = stack.forward(x, null, false); // (M, n, K)
+                NDArray nll = logits.logSoftmax(2).gather(target.expandDims(2), 2).squeeze(2).neg(); // (M, n)
+                NDArray hit = logits.argMax(2).eq(target).toType(DataType.FLOAT32, false); // (M, n)
+                lossSum.addi(NDArrays.where(mask, nll, nll.zerosLike()).sum(new int[] {1}));
+                correct.addi(NDArrays.where(mask, hit, hit.zerosLike()).sum(new int[] {1}));
+            }
+            float[] losses = lossSum.toFloatArray();
+            float[] hits = correct.toFloatArray();
+            double[][] out = new double[2][members];
+            for (int m = 0; m < members; m++) {
+                out[0][m] = losses[m] / sets[m].length;
+                out[1][m] = hits[m] / (double) sets[m].length;
+            }
+            return out;
+        }
+
+        private float[][] exportWeights() {
+            NDList rows = new NDList();
+            for (NDArray p : stack.parameters()) {
+                rows.add(p.reshape(members, -1)); // (M, size)
+            }
+            float[] all = NDArrays.concat(rows, 1).toFloatArray(); // (M, P)
+            int count = all.length / members;
+            float[][] out = new float[members][];
+            for (int m = 0; m < members; m++) {
+                out[m] = java.util.Arrays.copyOfRange(all, m * count, (m + 1) * count);
+            }
+            return out;
+        }
+    }
+
+    /** Each member's mean cross-entropy over its batch: logits (M, N, K), labels (M, N) -> (M). */
+    static NDArray meanCrossEntropy(NDArray logits, NDArray labels) {
+        NDArray picked = logits.logSoftmax(2).gather(labels.expandDims(2), 2); // (M, N, 1)
+        return picked.squeeze(2).mean(new int[] {1}).neg(); // (M)
+    }
+
+    private static NDArray isFinite(NDArray x) {
+        return x.isNaN().logicalOr(x.isInfinite()).logicalNot();
+    }
+
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
