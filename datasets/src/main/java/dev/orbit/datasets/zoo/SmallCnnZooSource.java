@@ -1,0 +1,374 @@
+package dev.orbit.datasets.zoo;
+
+import dev.orbit.datasets.io.MalformedFileException;
+import dev.orbit.datasets.io.NpyReader;
+import dev.orbit.metanet.space.ActivationKind;
+import dev.orbit.metanet.space.NetworkSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A zoo in the Small CNN Zoo folder format (Unterthiner et al. 2020; DOMAIN.md §5):
+ * {@code weights.npy} (checkpoint rows x parameters, TensorFlow order), {@code layout.csv} and
+ * {@code metrics.csv.gz} (one row per checkpoint: step, accuracies, losses, hyperparameters).
+ *
+ * <p>The source holds the checkpoints of one training step (by default the last), one row per
+ * network, in file order. Rows are read from {@code weights.npy} one at a time with positional
+ * reads and converted to canonical order on load ({@link SmallCnnZooLayout}); the weights file is
+ * never loaded whole. Metrics of the kept rows are held in memory.
+ */
+public final class SmallCnnZooSource implements ModelZooSource {
+
+    /** Metric and bookkeeping columns; every other column of metrics.csv.gz is a hyperparameter. */
+    private static final Set<String> NON_HYPERPARAMETER_COLUMNS = Set.of(
+            "", "unnamed: 0", "index", "step", "test_accuracy", "test_loss", "train_accuracy", "train_loss", "modeldir");
+
+    private final Path folder;
+    private final SmallCnnZooLayout layout;
+    private final NetworkSpec spec;
+    private final NpyReader reader;
+    private final int step;
+    private final int[] fileRows;
+    private final double[] testAccuracy;
+    private final double[] trainAccuracy; // null when the file has no train_accuracy column
+    private final List<Map<String, String>> hyperparameters;
+    private final String[] groups;
+    private final ActivationKind[] activations;
+
+    private SmallCnnZooSource(Builder b, SmallCnnZooLayout layout, NpyReader reader, Metrics m) {
+        this.folder = b.folder;
+        this.layout = layout;
+        this.reader = reader;
+        this.step = m.step;
+        this.fileRows = m.fileRows;
+        this.testAccuracy = m.testAccuracy;
+        this.trainAccuracy = m.trainAccuracy;
+        this.hyperparameters = m.hyperparameters;
+        this.groups = m.groups;
+        this.activations = m.activations;
+        ActivationKind common = mostCommon(m.activations, b.activation);
+        long[] inputShape = b.inputShape != null ? b.inputShape
+                : layout.isConvolutional() ? new long[] {layout.inputChannels(), b.imageSize, b.imageSize}
+                : new long[] {layout.inputChannels()};
+        this.spec = layout.spec(common, inputShape, b.convStride, b.convPadding);
+    }
+
+    /** Opens a Small CNN Zoo folder with the defaults (last step, 28x28 inputs, stride 2, no padding). */
+    public static SmallCnnZooSource open(Path folder) throws IOException {
+        return builder().setFolder(folder).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public int size() {
+        return fileRows.length;
+    }
+
+    @Override
+    public float[] weights(int row) throws IOException {
+        return layout.toCanonical(reader.readRow(fileRows[checkRow(row)]));
+    }
+
+    @Override
+    public List<String> targetNames() {
+        return trainAccuracy == null ? List.of(TEST_ACCURACY) : List.of(TEST_ACCURACY, GEN_GAP);
+    }
+
+    @Override
+    public double target(int row, String name) {
+        checkRow(row);
+        if (TEST_ACCURACY.equals(name)) {
+            return testAccuracy[row];
+        }
+        if (GEN_GAP.equals(name) && trainAccuracy != null) {
+            return trainAccuracy[row] - testAccuracy[row];
+        }
+        throw new IllegalArgumentException("The zoo at " + folder + " has no target '" + name + "'; it provides "
+                + String.join(", ", targetNames()));
+    }
+
+    @Override
+    public Map<String, String> hyperparameters(int row) {
+        return hyperparameters.get(checkRow(row));
+    }
+
+    @Override
+    public String group(int row) {
+        return groups[checkRow(row)];
+    }
+
+    @Override
+    public ActivationKind activation(int row) {
+        return activations[checkRow(row)];
+    }
+
+    /** The training step whose checkpoints this source holds. */
+    public int step() {
+        return step;
+    }
+
+    /** The row of {@code weights.npy} and {@code metrics.csv.gz} that holds network {@code row}. */
+    public int fileRow(int row) {
+        return fileRows[checkRow(row)];
+    }
+
+    /** File rows of every network, in source order (for NFN's split convention). */
+    public int[] fileRows() {
+        return fileRows.clone();
+    }
+
+    /** Rows in {@code weights.npy}, all steps included. */
+    public long fileRowCount() {
+        return reader.rows();
+    }
+
+    /** The folder read. */
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public String describe() {
+        return "Small CNN Zoo at " + folder + " (step " + step + ", " + size() + " networks, " + spec.describe() + ")";
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+
+    private int checkRow(int row) {
+        if (row < 0 || row >= fileRows.length) {
+            throw new IndexOutOfBoundsException("Network " + row + " is outside [0, " + fileRows.length + ") of " + folder);
+        }
+        return row;
+    }
+
+    private static ActivationKind mostCommon(ActivationKind[] kinds, ActivationKind fallback) {
+        Map<ActivationKind, Integer> counts = new HashMap<>();
+        ActivationKind best = fallback;
+        int bestCount = 0;
+        for (ActivationKind k : kinds) {
+            int c = counts.merge(k, 1, Integer::sum);
+            if (c > bestCount) {
+                best = k;
+                bestCount = c;
+            }
+        }
+        return best;
+    }
+
+    /** The metrics of the kept rows. */
+    private record Metrics(int step, int[] fileRows, double[] testAccuracy, double[] trainAccuracy,
+            List<Map<String, String>> hyperparameters, String[] groups, ActivationKind[] activations) {}
+
+    private static Metrics readMetrics(Path file, Integer wantedStep, long weightRows, ActivationKind fallback)
+            throws IOException {
+        int step;
+        if (wantedStep == null) {
+            TreeSet<Integer> steps = steps(file);
+            if (steps.isEmpty()) {
+                throw new MalformedFileException(file + " has no rows; expected one row per checkpoint.");
+            }
+            step = steps.last();
+        } else {
+            step = wantedStep;
+        }
+        List<Integer> rows = new ArrayList<>();
+        List<Double> test = new ArrayList<>();
+        List<Double> train = new ArrayList<>();
+        List<Map<String, String>> hyper = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        List<ActivationKind> acts = new ArrayList<>();
+        Map<String, String> interned = new HashMap<>();
+        long total = 0;
+        try (CsvRows csv = CsvRows.open(file)) {
+            String[] header = csv.header();
+            int stepCol = requireColumn(csv, "step");
+            int testCol = requireColumn(csv, TEST_ACCURACY);
+            int trainCol = csv.column("train_accuracy");
+            List<Integer> hyperCols = new ArrayList<>();
+            for (int i = 0; i < header.length; i++) {
+                if (!NON_HYPERPARAMETER_COLUMNS.contains(header[i].toLowerCase(java.util.Locale.ROOT))) {
+                    hyperCols.add(i);
+                }
+            }
+            for (String[] row = csv.next(); row != null; row = csv.next(), total++) {
+                if (parseStep(row[stepCol], csv) != step) {
+                    continue;
+                }
+                rows.add(Math.toIntExact(total));
+                test.add(parseDouble(row[testCol], csv, TEST_ACCURACY));
+                if (trainCol >= 0) {
+                    train.add(parseDouble(row[trainCol], csv, "train_accuracy"));
+                }
+                Map<String, String> h = new LinkedHashMap<>();
+                StringBuilder group = new StringBuilder();
+                ActivationKind act = fallback;
+                for (int c : hyperCols) {
+                    String name = header[c].startsWith("config.") ? header[c].substring(7) : header[c];
+                    String value = interned.computeIfAbsent(row[c], v -> v);
+                    h.put(interned.computeIfAbsent(name, v -> v), value);
+                    if (!name.contains("seed") && !name.contains("dir")) {
+                        group.append(name).append('=').append(value).append(';');
+                    }
+                    if (name.equals("activation")) {
+                        act = ActivationKind.parse(value);
+                    }
+                }
+                hyper.add(Collections.unmodifiableMap(h));
+                groups.add(interned.computeIfAbsent(group.toString(), v -> v));
+                acts.add(act);
+            }
+        }
+        if (total != weightRows) {
+            throw new MalformedFileException(file + " has " + total + " rows but weights.npy has " + weightRows
+                    + "; expected one metrics row per weights row.");
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(file + " has no checkpoint at step " + step + "; it has steps "
+                    + steps(file));
+        }
+        return new Metrics(step, rows.stream().mapToInt(Integer::intValue).toArray(),
+                test.stream().mapToDouble(Double::doubleValue).toArray(),
+                train.isEmpty() ? null : train.stream().mapToDouble(Double::doubleValue).toArray(),
+                List.copyOf(hyper), groups.toArray(new String[0]), acts.toArray(new ActivationKind[0]));
+    }
+
+    private static TreeSet<Integer> steps(Path file) throws IOException {
+        TreeSet<Integer> steps = new TreeSet<>();
+        try (CsvRows csv = CsvRows.open(file)) {
+            int stepCol = requireColumn(csv, "step");
+            for (String[] row = csv.next(); row != null; row = csv.next()) {
+                steps.add(parseStep(row[stepCol], csv));
+            }
+        }
+        return steps;
+    }
+
+    private static int requireColumn(CsvRows csv, String name) throws MalformedFileException {
+        int i = csv.column(name);
+        if (i < 0) {
+            throw new MalformedFileException(csv.file() + " has no '" + name + "' column; a Small CNN Zoo metrics file"
+                    + " has step, test_accuracy, train_accuracy and the hyperparameters.");
+        }
+        return i;
+    }
+
+    private static int parseStep(String s, CsvRows csv) throws MalformedFileException {
+        try {
+            return (int) Math.round(Double.parseDouble(s));
+        } catch (NumberFormatException e) {
+            throw new MalformedFileException(csv.file() + " line " + csv.line() + " has step '" + s + "', not a number.");
+        }
+    }
+
+    private static double parseDouble(String s, CsvRows csv, String column) throws MalformedFileException {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new MalformedFileException(csv.file() + " line " + csv.line() + " has " + column + " '" + s
+                    + "', not a number.");
+        }
+    }
+
+    /** Builds a {@link SmallCnnZooSource}: {@code setFolder} is required. */
+    public static final class Builder {
+        private Path folder;
+        private Integer step;
+        private int imageSize = 28;
+        private long[] inputShape;
+        private int convStride = 2;
+        private int convPadding;
+        private ActivationKind activation = ActivationKind.RELU;
+
+        private Builder() {}
+
+        /** Required: the folder holding weights.npy, layout.csv and metrics.csv.gz. */
+        public Builder setFolder(Path folder) {
+            this.folder = folder;
+            return this;
+        }
+
+        /** Optional: the training step whose checkpoints to keep; default the last step in the file. */
+        public Builder optStep(int step) {
+            this.step = step;
+            return this;
+        }
+
+        /** Optional: square input size of the zoo's CNN; default 28 (MNIST); 32 for CIFAR-10-GS and SVHN-GS. */
+        public Builder optImageSize(int imageSize) {
+            this.imageSize = imageSize;
+            return this;
+        }
+
+        /** Optional: the full input shape, overriding {@link #optImageSize}. */
+        public Builder optInputShape(long[] inputShape) {
+            this.inputShape = inputShape.clone();
+            return this;
+        }
+
+        /** Optional: convolution stride and padding (not in layout.csv); default 2 and 0 ('valid'). */
+        public Builder optConvolution(int stride, int padding) {
+            this.convStride = stride;
+            this.convPadding = padding;
+            return this;
+        }
+
+        /** Optional: the hidden activation when metrics.csv.gz has no activation column; default relu. */
+        public Builder optActivation(ActivationKind activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /**
+         * Opens the zoo: validates the three files against each other and reads the metrics of the
+         * chosen step.
+         */
+        public SmallCnnZooSource build() throws IOException {
+            if (folder == null) {
+                throw new IllegalArgumentException("SmallCnnZooSource needs setFolder(folder)");
+            }
+            if (!Files.isDirectory(folder)) {
+                throw new NoSuchFileException(folder.toString(), null, "the zoo folder does not exist");
+            }
+            for (String name : List.of("weights.npy", "layout.csv", "metrics.csv.gz")) {
+                if (!Files.isRegularFile(folder.resolve(name))) {
+                    throw new IllegalArgumentException(folder + " is not a Small CNN Zoo folder: " + name
+                            + " is missing (expected weights.npy, layout.csv, metrics.csv.gz).");
+                }
+            }
+            SmallCnnZooLayout layout = SmallCnnZooLayout.read(folder.resolve("layout.csv"));
+            NpyReader reader = NpyReader.open(folder.resolve("weights.npy"));
+            try {
+                if (reader.columns() != layout.columns()) {
+                    throw new MalformedFileException(folder.resolve("weights.npy") + " has " + reader.columns()
+                            + " columns but layout.csv describes " + layout.columns() + ".");
+                }
+                Metrics metrics = readMetrics(folder.resolve("metrics.csv.gz"), step, reader.rows(), activation);
+                return new SmallCnnZooSource(this, layout, reader, metrics);
+            } catch (IOException | RuntimeException e) {
+                reader.close();
+                throw e;
+            }
+        }
+    }
+}

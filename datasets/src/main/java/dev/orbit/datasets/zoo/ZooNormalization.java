@@ -1,0 +1,236 @@
+package dev.orbit.datasets.zoo;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.orbit.metanet.space.LayerSpec;
+import dev.orbit.metanet.space.NetworkSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Per-layer normalisation of a zoo's weights and of its target, fitted on the training split only:
+ * layer l's weights are mapped to (w - mean_W_l) / std_W_l and its biases to
+ * (b - mean_b_l) / std_b_l, one scalar pair per tensor (so a neuron permutation commutes with it),
+ * and the target to (y - mean_y) / std_y.
+ *
+ * <p>Layers of a zoo differ in scale by orders of magnitude (first-layer kernels versus the logit
+ * layer); without this a metanet's first layer sees mostly one tensor. Serialised as versioned JSON
+ * next to a trained metanet so prediction applies the same map.
+ */
+public final class ZooNormalization {
+
+    /** JSON format version written by {@link #toJson()}. */
+    public static final int VERSION = 1;
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final double MIN_STD = 1e-8;
+
+    private final int version;
+    private final String target;
+    private final double[] weightMean;
+    private final double[] weightStd;
+    private final double[] biasMean;
+    private final double[] biasStd;
+    private final double targetMean;
+    private final double targetStd;
+    private final int trainNetworks;
+
+    private ZooNormalization(String target, double[] weightMean, double[] weightStd, double[] biasMean, double[] biasStd,
+            double targetMean, double targetStd, int trainNetworks) {
+        this.version = VERSION;
+        this.target = target;
+        this.weightMean = weightMean;
+        this.weightStd = weightStd;
+        this.biasMean = biasMean;
+        this.biasStd = biasStd;
+        this.targetMean = targetMean;
+        this.targetStd = targetStd;
+        this.trainNetworks = trainNetworks;
+    }
+
+    /**
+     * Fits the statistics on the given rows (the training split), streaming one network at a time.
+     *
+     * @param source the zoo
+     * @param trainRows rows to fit on; no other row is read
+     * @param target the target to standardise, one of the source's target names
+     */
+    public static ZooNormalization fit(ModelZooSource source, int[] trainRows, String target) throws IOException {
+        if (trainRows.length == 0) {
+            throw new IllegalArgumentException("Normalisation statistics need at least one training network");
+        }
+        NetworkSpec spec = source.spec();
+        int layers = spec.numLayers();
+        double[] wSum = new double[layers];
+        double[] wSq = new double[layers];
+        double[] bSum = new double[layers];
+        double[] bSq = new double[layers];
+        double ySum = 0;
+        double ySq = 0;
+        for (int row : trainRows) {
+            float[] flat = source.weights(row);
+            int pos = 0;
+            for (int l = 0; l < layers; l++) {
+                LayerSpec layer = spec.layer(l);
+                int wn = (int) layer.weightCount();
+                for (int i = 0; i < wn; i++) {
+                    double v = flat[pos++];
+                    wSum[l] += v;
+                    wSq[l] += v * v;
+                }
+                for (int i = 0; i < layer.outNeurons(); i++) {
+                    double v = flat[pos++];
+                    bSum[l] += v;
+                    bSq[l] += v * v;
+                }
+            }
+            double y = source.target(row, target);
+            ySum += y;
+            ySq += y * y;
+        }
+        double[] wMean = new double[layers];
+        double[] wStd = new double[layers];
+        double[] bMean = new double[layers];
+        double[] bStd = new double[layers];
+        for (int l = 0; l < layers; l++) {
+            double wn = (double) spec.layer(l).weightCount() * trainRows.length;
+            double bn = (double) spec.layer(l).outNeurons() * trainRows.length;
+            wMean[l] = wSum[l] / wn;
+            wStd[l] = std(wSq[l] / wn - wMean[l] * wMean[l]);
+            bMean[l] = bSum[l] / bn;
+            bStd[l] = std(bSq[l] / bn - bMean[l] * bMean[l]);
+        }
+        double yMean = ySum / trainRows.length;
+        return new ZooNormalization(target, wMean, wStd, bMean, bStd, yMean,
+                std(ySq / trainRows.length - yMean * yMean), trainRows.length);
+    }
+
+    /** Statistics that change nothing (means 0, stds 1), for runs without normalisation. */
+    public static ZooNormalization identity(NetworkSpec spec, String target) {
+        int l = spec.numLayers();
+        double[] ones = new double[l];
+        java.util.Arrays.fill(ones, 1.0);
+        return new ZooNormalization(target, new double[l], ones.clone(), new double[l], ones.clone(), 0, 1, 0);
+    }
+
+    private static double std(double variance) {
+        double s = Math.sqrt(Math.max(variance, 0));
+        return s < MIN_STD ? 1.0 : s;
+    }
+
+    /** Normalises flat canonical weights of {@code spec} in place and returns them. */
+    public float[] normalizeInPlace(NetworkSpec spec, float[] flat) {
+        if (spec.numLayers() != weightMean.length) {
+            throw new IllegalArgumentException("These statistics are for " + weightMean.length + " layers, the spec has "
+                    + spec.numLayers());
+        }
+        int pos = 0;
+        for (int l = 0; l < spec.numLayers(); l++) {
+            LayerSpec layer = spec.layer(l);
+            float wm = (float) weightMean[l];
+            float ws = (float) (1.0 / weightStd[l]);
+            for (int i = 0, n = (int) layer.weightCount(); i < n; i++, pos++) {
+                flat[pos] = (flat[pos] - wm) * ws;
+            }
+            float bm = (float) biasMean[l];
+            float bs = (float) (1.0 / biasStd[l]);
+            for (int i = 0; i < layer.outNeurons(); i++, pos++) {
+                flat[pos] = (flat[pos] - bm) * bs;
+            }
+        }
+        return flat;
+    }
+
+    /** (y - mean) / std. */
+    public double normalizeTarget(double y) {
+        return (y - targetMean) / targetStd;
+    }
+
+    /** The inverse of {@link #normalizeTarget}. */
+    public double denormalizeTarget(double z) {
+        return z * targetStd + targetMean;
+    }
+
+    /** The target these statistics standardise. */
+    public String target() {
+        return target;
+    }
+
+    public double weightMean(int layer) {
+        return weightMean[layer];
+    }
+
+    public double weightStd(int layer) {
+        return weightStd[layer];
+    }
+
+    public double biasMean(int layer) {
+        return biasMean[layer];
+    }
+
+    public double biasStd(int layer) {
+        return biasStd[layer];
+    }
+
+    public double targetMean() {
+        return targetMean;
+    }
+
+    public double targetStd() {
+        return targetStd;
+    }
+
+    /** Networks the statistics were fitted on (0 for {@link #identity}). */
+    public int trainNetworks() {
+        return trainNetworks;
+    }
+
+    /** Versioned JSON. */
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    /** Parses {@link #toJson()}; an unknown version or a missing field is reported. */
+    public static ZooNormalization fromJson(String json) {
+        ZooNormalization n;
+        try {
+            n = GSON.fromJson(json, ZooNormalization.class);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("Not normalisation statistics JSON: " + e.getMessage(), e);
+        }
+        if (n == null || n.weightMean == null || n.weightStd == null || n.biasMean == null || n.biasStd == null) {
+            throw new IllegalArgumentException("Normalisation statistics JSON lacks per-layer means and stds");
+        }
+        if (n.version != VERSION) {
+            throw new IllegalArgumentException("Normalisation statistics have version " + n.version + "; this Orbit reads "
+                    + VERSION);
+        }
+        return n;
+    }
+
+    /** Writes {@link #toJson()} to a file. */
+    public void write(Path file) throws IOException {
+        Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads a file written by {@link #write}. */
+    public static ZooNormalization read(Path file) throws IOException {
+        return fromJson(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZooNormalization n && java.util.Objects.equals(target, n.target)
+                && java.util.Arrays.equals(weightMean, n.weightMean) && java.util.Arrays.equals(weightStd, n.weightStd)
+                && java.util.Arrays.equals(biasMean, n.biasMean) && java.util.Arrays.equals(biasStd, n.biasStd)
+                && targetMean == n.targetMean && targetStd == n.targetStd;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(weightMean) * 31 + Double.hashCode(targetMean);
+    }
+}
