@@ -1,0 +1,212 @@
+package dev.orbit.zoo.format;
+
+import dev.orbit.datasets.io.NpyWriter;
+import dev.orbit.metanet.space.LayerKind;
+import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.zoo.CheckpointMetrics;
+import dev.orbit.zoo.CheckpointRecord;
+import dev.orbit.zoo.Hyperparameters;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Exports an Orbit zoo in the Small CNN Zoo layout (Unterthiner et al. 2020) that NFN's
+ * {@code ZooDataset} and other weight-space code read: {@code weights.npy} (rows x P float32, one row
+ * per checkpoint in zoo row order, TensorFlow variable layout), {@code layout.csv}, and
+ * {@code metrics.csv.gz} with the Small CNN Zoo's columns ({@code config.*}, {@code step} = epoch,
+ * {@code test_accuracy}, ...) plus Orbit's {@code network_id}, {@code diverged} and {@code gen_gap}.
+ * It also writes {@code split.csv}, a seeded permutation of the rows, headerless, which is the
+ * {@code idcs_file} NFN's loader expects.
+ *
+ * <p>Rows stream through one shard at a time ({@link NpyWriter}); files are written under temporary
+ * names and renamed when complete, so an interrupted export leaves no file that looks finished.
+ */
+public final class CnnZooExporter {
+
+    /** The Small CNN Zoo's metrics columns, then Orbit's additions. */
+    public static final List<String> METRICS_COLUMNS = List.of(
+            "config.activation", "config.b_init", "config.batch_size", "config.dataset", "config.dnn_architecture",
+            "config.dropout", "config.epochs", "config.init_std", "config.l2reg", "config.learning_rate",
+            "config.num_layers", "config.num_units", "config.optimizer", "config.random_seed",
+            "config.train_fraction", "config.w_init", "modeldir", "step", "test_accuracy", "test_loss",
+            "train_accuracy", "train_loss", "network_id", "diverged", "gen_gap");
+
+    /** File names of an export. */
+    public static final String WEIGHTS = "weights.npy";
+    /** The layout file. */
+    public static final String LAYOUT = "layout.csv";
+    /** The gzipped metrics table. */
+    public static final String METRICS = "metrics.csv.gz";
+    /** NFN's row order file. */
+    public static final String SPLIT = "split.csv";
+
+    /**
+     * Export choices.
+     *
+     * @param keepNonFinite keep checkpoints whose weights are not all finite (diverged networks);
+     *     NFN's loader asserts finite weights, so they are dropped by default
+     * @param splitSeed seed of the row permutation in {@code split.csv}
+     */
+    public record Options(boolean keepNonFinite, long splitSeed) {
+
+        /** @return drop non-finite checkpoints, split seed 0 */
+        public static Options defaults() {
+            return new Options(false, 0);
+        }
+    }
+
+    /**
+     * What an export wrote.
+     *
+     * @param rowsWritten checkpoints in {@code weights.npy}
+     * @param rowsSkipped checkpoints dropped for non-finite weights
+     * @param parameterCount columns of {@code weights.npy}
+     * @param directory the export folder
+     */
+    public record Summary(int rowsWritten, int rowsSkipped, int parameterCount, Path directory) {}
+
+    private CnnZooExporter() {}
+
+    /**
+     * Exports a zoo.
+     *
+     * @param zoo an open zoo
+     * @param outDir a new or empty folder
+     * @param options export choices
+     * @return what was written
+     * @throws ZooFormatException when {@code outDir} is not empty or the zoo is corrupt
+     * @throws IOException when reading or writing fails
+     */
+    public static Summary export(ZooReader zoo, Path outDir, Options options) throws IOException {
+        if (Files.isDirectory(outDir)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(outDir)) {
+                if (entries.iterator().hasNext()) {
+                    throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO,
+                            outDir + " is not empty; choose a new folder for the export.");
+                }
+            }
+        } else if (Files.exists(outDir)) {
+            throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO, outDir + " is a file, not a folder.");
+        }
+        Files.createDirectories(outDir);
+        NetworkSpec spec = zoo.spec();
+        CnnZooLayout layout = CnnZooLayout.of(spec);
+        int p = layout.parameterCount();
+        Map<String, String> constant = constantColumns(zoo.description());
+        Path weightsTemp = temp(outDir, WEIGHTS);
+        Path metricsTemp = temp(outDir, METRICS);
+        int[] counts = new int[2];
+        try (NpyWriter weights = NpyWriter.create(weightsTemp, p);
+                Writer metrics = new BufferedWriter(new OutputStreamWriter(
+                        new GZIPOutputStream(Files.newOutputStream(metricsTemp), 1 << 16), StandardCharsets.UTF_8))) {
+            metrics.write(String.join(",", METRICS_COLUMNS));
+            metrics.write('\n');
+            float[] tf = new float[p];
+            zoo.forEachRecord((row, r) -> {
+                if (!options.keepNonFinite() && !allFinite(r.weights())) {
+                    counts[1]++;
+                    return;
+                }
+                layout.toTensorFlow(r.weights(), 0, tf, 0);
+                weights.appendRow(tf);
+                metrics.write(metricsLine(r, constant));
+                counts[0]++;
+            });
+        }
+        AtomicFiles.publish(weightsTemp, outDir.resolve(WEIGHTS));
+        AtomicFiles.publish(metricsTemp, outDir.resolve(METRICS));
+        AtomicFiles.write(outDir.resolve(LAYOUT), layout.toCsv().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(outDir.resolve(SPLIT), split(counts[0], options.splitSeed()).getBytes(StandardCharsets.UTF_8));
+        return new Summary(counts[0], counts[1], p, outDir);
+    }
+
+    private static Path temp(Path dir, String name) {
+        return dir.resolve(ZooFormat.tempName(name));
+    }
+
+    private static boolean allFinite(float[] w) {
+        for (float v : w) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> constantColumns(ZooDescription d) {
+        NetworkSpec spec = d.spec();
+        boolean cnn = spec.layers().stream().anyMatch(l -> l.kind() == LayerKind.CONV2D);
+        List<Integer> hidden = new ArrayList<>();
+        for (int i = 0; i + 1 < spec.numLayers(); i++) {
+            hidden.add(spec.layer(i).outNeurons());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("config.dataset", d.dataset());
+        m.put("config.dnn_architecture", cnn ? "cnn" : "fc");
+        m.put("config.epochs", Integer.toString(d.epochs()));
+        m.put("config.num_layers", Integer.toString(hidden.size()));
+        m.put("config.num_units", hidden.stream().distinct().count() <= 1
+                ? (hidden.isEmpty() ? "0" : hidden.get(0).toString())
+                : hidden.stream().map(String::valueOf).collect(Collectors.joining("-")));
+        return m;
+    }
+
+    private static String metricsLine(CheckpointRecord r, Map<String, String> constant) {
+        Hyperparameters h = r.hyperparameters();
+        CheckpointMetrics m = r.metrics();
+        Map<String, String> v = new LinkedHashMap<>(constant);
+        v.put("config.activation", h.activation().id());
+        v.put("config.b_init", MetricsCsv.number(h.biasInit()));
+        v.put("config.batch_size", Integer.toString(h.batchSize()));
+        v.put("config.dropout", MetricsCsv.number(h.dropout()));
+        v.put("config.init_std", MetricsCsv.number(h.initStd()));
+        v.put("config.l2reg", MetricsCsv.number(h.l2()));
+        v.put("config.learning_rate", MetricsCsv.number(h.learningRate()));
+        v.put("config.optimizer", h.optimizer());
+        v.put("config.random_seed", Long.toString(h.seed()));
+        v.put("config.train_fraction", MetricsCsv.number(h.trainFraction()));
+        v.put("config.w_init", h.weightInit());
+        v.put("modeldir", String.format(java.util.Locale.ROOT, "network-%06d", r.networkId()));
+        v.put("step", Integer.toString(r.epoch()));
+        v.put("test_accuracy", MetricsCsv.number(m.testAccuracy()));
+        v.put("test_loss", MetricsCsv.number(m.testLoss()));
+        v.put("train_accuracy", MetricsCsv.number(m.trainAccuracy()));
+        v.put("train_loss", MetricsCsv.number(m.trainLoss()));
+        v.put("network_id", Integer.toString(r.networkId()));
+        v.put("diverged", m.diverged() ? "True" : "False");
+        v.put("gen_gap", MetricsCsv.number(m.generalizationGap()));
+        return METRICS_COLUMNS.stream().map(c -> MetricsCsv.quote(v.get(c))).collect(Collectors.joining(",")) + "\n";
+    }
+
+    private static String split(int rows, long seed) {
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = rows - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        StringBuilder sb = new StringBuilder(rows * 6);
+        for (int i : order) {
+            sb.append(i).append('\n');
+        }
+        return sb.toString();
+    }
+}

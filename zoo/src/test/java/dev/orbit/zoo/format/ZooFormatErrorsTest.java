@@ -1,0 +1,234 @@
+package dev.orbit.zoo.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orbit.metanet.space.ActivationKind;
+import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.zoo.CheckpointMetrics;
+import dev.orbit.zoo.CheckpointRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each way a zoo folder can be wrong gives one clear line naming the file; each has a sound control. */
+class ZooFormatErrorsTest {
+
+    private static final long SEED = 5;
+
+    @TempDir
+    Path tmp;
+
+    private Path dir;
+    private ZooDescription description;
+
+    @BeforeEach
+    void writeZoo() throws Exception {
+        dir = tmp.resolve("zoo");
+        description = SyntheticZoo.mlpDescription(SEED);
+        SyntheticZoo.write(dir, description, 6, 6); // 3 shards of 6 rows
+    }
+
+    private Path shard(int i) {
+        return dir.resolve(ZooFormat.shardPath(i));
+    }
+
+    private static void assertOneLine(Exception e, String... fragments) {
+        String m = e.getMessage();
+        assertFalse(m.contains("\n"), "one line: " + m);
+        for (String f : fragments) {
+            assertTrue(m.contains(f), "'" + f + "' in: " + m);
+        }
+    }
+
+    @Test
+    void corruptShardFailsItsChecksumNamingTheFile() throws Exception {
+        try (FileChannel c = FileChannel.open(shard(1), StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            c.read(b, c.size() - 7);
+            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
+            c.write(b, c.size() - 7); // same size, one weight bit flipped
+        }
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            assertEquals(6, zoo.readShard(0).rows(), "control: an intact shard reads");
+            ZooFormatException e = assertThrows(ZooFormatException.class, () -> zoo.readShard(1));
+            assertEquals(ZooFormatException.Reason.CORRUPT, e.reason());
+            assertOneLine(e, "shard-00001.safetensors", "SHA-256");
+            ZooVerification v = zoo.verify();
+            assertEquals(1, v.faults().size(), v.faults().toString());
+            assertOneLine(new Exception(v.faults().get(0)), "shard-00001.safetensors");
+        }
+    }
+
+    @Test
+    void truncatedShardIsReportedAsTruncated() throws Exception {
+        try (FileChannel c = FileChannel.open(shard(2), StandardOpenOption.WRITE)) {
+            c.truncate(c.size() - 10);
+        }
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            assertEquals(description.spec().parameterCount(), zoo.weights(11).length, "control: shard 1 reads");
+            ZooFormatException e = assertThrows(ZooFormatException.class, () -> zoo.weights(12));
+            assertOneLine(e, "shard-00002.safetensors", "truncated");
+            assertFalse(zoo.verify().ok());
+        }
+    }
+
+    @Test
+    void headerClaimingMoreThanTheFileHoldsIsRefusedBeforeAllocating() throws Exception {
+        try (FileChannel c = FileChannel.open(shard(0), StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 40), 0);
+        }
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            assertEquals(description.spec().parameterCount(), zoo.weights(6).length, "control: shard 1 reads");
+            ZooFormatException e = assertThrows(ZooFormatException.class, () -> zoo.weights(0));
+            assertOneLine(e, "shard-00000.safetensors", "header of " + (1L << 40) + " bytes");
+        }
+    }
+
+    @Test
+    void tensorOffsetsBeyondTheFileAreRefused() throws Exception {
+        // Rewrite the JSON header (same length) so that one tensor claims more rows than stored.
+        byte[] bytes = Files.readAllBytes(shard(0));
+        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+        String forged = header.replace("\"shape\":[6]", "\"shape\":[9]");
+        assertEquals(header.length(), forged.length());
+        System.arraycopy(forged.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, 8, forged.length());
+        Files.write(shard(0), bytes);
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            ZooFormatException e = assertThrows(ZooFormatException.class, () -> zoo.weights(0));
+            assertOneLine(e, "shard-00000.safetensors");
+        }
+    }
+
+    @Test
+    void newerManifestVersionIsRefusedByReaderAndWriter() throws Exception {
+        Path manifest = dir.resolve("manifest.json");
+        String json = Files.readString(manifest);
+        Files.writeString(manifest, json.replace("\"format_version\": 1", "\"format_version\": 2"));
+        ZooFormatException e = assertThrows(ZooFormatException.class, () -> ZooReader.open(dir));
+        assertEquals(ZooFormatException.Reason.NEWER_VERSION, e.reason());
+        assertOneLine(e, "manifest.json", "format version 2", "upgrade Orbit");
+        Map<String, String> before = snapshot(dir);
+        assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, description, 6, SyntheticZoo.provenance(),
+                ZooWriter.Options.defaults()));
+        assertEquals(before, snapshot(dir), "a refused writer touches nothing");
+        Files.writeString(manifest, json);
+        ZooReader.open(dir).close(); // control: version 1 opens
+    }
+
+    @Test
+    void folderHoldingAnotherZooIsRefusedUntouched() throws Exception {
+        Map<String, String> before = snapshot(dir);
+        ZooDescription otherDataset = new ZooDescription(description.spec(), "mnist", SEED, description.recipe(),
+                description.hyperparameterSpace(), description.epochs(), description.checkpointEpochs(),
+                description.options());
+        ZooFormatException e = assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, otherDataset, 6,
+                SyntheticZoo.provenance(), ZooWriter.Options.defaults()));
+        assertEquals(ZooFormatException.Reason.DIFFERENT_ZOO, e.reason());
+        assertOneLine(e, dir.toString(), "different zoo", "dataset mnist (the folder holds synthetic)");
+        ZooDescription otherSpec = SyntheticZoo.description(NetworkSpec.mlp(ActivationKind.RELU, 4, 6, 3), SEED);
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, otherSpec, 6,
+                SyntheticZoo.provenance(), ZooWriter.Options.defaults())), "architecture");
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir,
+                SyntheticZoo.mlpDescription(SEED + 1), 6, SyntheticZoo.provenance(), ZooWriter.Options.defaults())),
+                "seed " + (SEED + 1));
+        assertEquals(before, snapshot(dir), "nothing touched");
+        // Control: the same zoo reopens (and, being complete, changes no data).
+        SyntheticZoo.write(dir, description, 6, 6);
+        ZooWriterReaderTest.assertEachCheckpointOnce(dir, 6, description);
+    }
+
+    @Test
+    void nonEmptyFolderWithoutManifestIsRefusedUntouched() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(other.resolve("holiday.jpg"), "not a zoo");
+        Map<String, String> before = snapshot(other);
+        ZooFormatException e = assertThrows(ZooFormatException.class, () -> ZooWriter.open(other, description, 2,
+                SyntheticZoo.provenance(), ZooWriter.Options.defaults()));
+        assertOneLine(e, "not empty", "holiday.jpg");
+        assertEquals(before, snapshot(other));
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooReader.open(other)), "no manifest.json");
+    }
+
+    @Test
+    void secondWriterOnTheSameFolderIsRefused() throws Exception {
+        try (ZooWriter w = ZooWriter.open(dir, description, 6, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
+            ZooFormatException e = assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, description, 6,
+                    SyntheticZoo.provenance(), ZooWriter.Options.defaults()));
+            assertOneLine(e, "another process");
+        }
+        ZooWriter.open(dir, description, 6, SyntheticZoo.provenance(), ZooWriter.Options.defaults()).close();
+    }
+
+    @Test
+    void verifyFlagsNonFiniteWeightsOnlyWhenNotDiverged() throws Exception {
+        Path z = tmp.resolve("nan");
+        ZooDescription d = SyntheticZoo.mlpDescription(SEED);
+        try (ZooWriter w = ZooWriter.open(z, d, 2, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
+            for (int id = 0; id < 2; id++) {
+                for (int e : d.checkpointEpochs()) {
+                    CheckpointRecord r = SyntheticZoo.record(d.spec(), SEED, id, e);
+                    float[] w2 = r.weights().clone();
+                    if (e == 3) {
+                        w2[7] = Float.NaN;
+                    }
+                    boolean diverged = id == 1 && e == 3;
+                    CheckpointMetrics m = new CheckpointMetrics(r.metrics().trainAccuracy(), Double.NaN,
+                            r.metrics().testAccuracy(), r.metrics().testLoss(), diverged);
+                    w.write(new CheckpointRecord(id, e, r.hyperparameters(), w2, m));
+                }
+            }
+        }
+        try (ZooReader zoo = ZooReader.open(z)) {
+            ZooVerification v = zoo.verify();
+            assertEquals(1, v.faults().size(), v.faults().toString());
+            assertOneLine(new Exception(v.faults().get(0)), "network 0 epoch 3", "non-finite");
+            assertTrue(Double.isNaN(zoo.metrics().get(2).metrics().trainLoss()), "NaN survives metrics.csv");
+        }
+    }
+
+    @Test
+    void metricsDisagreeingWithShardsIsAFault() throws Exception {
+        Path metrics = dir.resolve("metrics.csv");
+        String text = Files.readString(metrics);
+        String[] lines = text.split("\n");
+        lines[3] = lines[3].replaceFirst("^0,3,", "4,3,");
+        Files.writeString(metrics, String.join("\n", lines) + "\n");
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            ZooVerification v = zoo.verify();
+            assertFalse(v.ok());
+            assertOneLine(new Exception(v.faults().get(0)), "metrics.csv line 4", "network 4");
+            assertThrows(ZooFormatException.class, () -> zoo.forEachRecord((row, r) -> { }));
+        }
+    }
+
+    /** Every file under {@code root}: relative path to size and content hash. */
+    static Map<String, String> snapshot(Path root) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p)) {
+                    out.put(root.relativize(p).toString(), Files.size(p) + ":" + Arrays.hashCode(Files.readAllBytes(p))
+                            + ":" + Files.getLastModifiedTime(p).toMillis());
+                } else {
+                    out.put(root.relativize(p) + "/", "dir");
+                }
+            }
+        }
+        return out;
+    }
+}
