@@ -90,6 +90,12 @@ public final class HnpPool extends AbstractBlock {
     }
 
     @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        WeightSpaceShapes.channels(spec, inputShapes, "HnpPool"); // no parameters, so no prepare(): check here
+        super.beforeInitialize(inputShapes);
+    }
+
+    @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         int channels = WeightSpaceShapes.channels(spec, inputShapes, "HnpPool");
         return new Shape[] {new Shape(inputShapes[0].get(0), outputSize(spec, channels))};

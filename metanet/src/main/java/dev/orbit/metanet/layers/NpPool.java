@@ -64,6 +64,12 @@ public final class NpPool extends AbstractBlock {
     }
 
     @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        WeightSpaceShapes.channels(spec, inputShapes, "NpPool"); // no parameters, so no prepare(): check here
+        super.beforeInitialize(inputShapes);
+    }
+
+    @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         int channels = WeightSpaceShapes.channels(spec, inputShapes, "NpPool");
         return new Shape[] {new Shape(inputShapes[0].get(0), outputSize(spec, channels))};
