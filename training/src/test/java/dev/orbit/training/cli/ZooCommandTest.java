@@ -1,0 +1,178 @@
+package dev.orbit.training.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orbit.zoo.format.CnnZooImporter;
+import dev.orbit.zoo.format.ZooReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code orbit zoo generate | info | verify | export} end to end, and their one-line user errors. */
+class ZooCommandTest {
+
+    @TempDir
+    static Path tmp;
+
+    private static Path zoo;
+
+    @BeforeAll
+    static void generateTinyZoo() {
+        zoo = tmp.resolve("zoo");
+        ZooCliRun run = ZooCliRun.orbit(ZooCliRun.tinyZoo(zoo.toString(), 6));
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("6 networks, 18 checkpoints"), run.out());
+        assertTrue(run.err().contains("6/6 networks 100.0%"), "progress bar: " + run.err());
+        assertTrue(run.err().contains("ETA"), run.err());
+    }
+
+    private static void assertUserError(ZooCliRun run, String... fragments) {
+        assertEquals(2, run.code(), run.out() + run.err());
+        String err = run.err().strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+        for (String f : fragments) {
+            assertTrue(err.contains(f), "'" + f + "' in: " + err);
+        }
+    }
+
+    @Test
+    void generateWritesAVerifiedZooThatInfoDescribes() throws Exception {
+        try (ZooReader reader = ZooReader.open(zoo)) {
+            assertEquals(18, reader.rows());
+            assertEquals("digits", reader.description().dataset());
+            assertTrue(reader.verify().ok());
+        }
+        ZooCliRun info = ZooCliRun.orbit("zoo", "info", zoo.toString());
+        assertEquals(0, info.code(), info.err());
+        for (String line : new String[] {"architecture  dense(64->8) relu, dense(8->10) (610 parameters)",
+            "dataset       digits, seed 7", "networks      6 of 6 complete, 3 checkpoints each", "test accuracy at epoch 2: min",
+            "diverged      0 networks", "libtorch 2.7.1"}) {
+            assertTrue(info.out().contains(line), line + " in:\n" + info.out());
+        }
+    }
+
+    @Test
+    void rerunningTheSameCommandAddsNothing() throws Exception {
+        Map<String, String> before = snapshot(zoo.resolve("shards"));
+        ZooCliRun again = ZooCliRun.orbit(ZooCliRun.tinyZoo(zoo.toString(), 6));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("6 of 6 networks already complete"), again.err());
+        assertEquals(before, snapshot(zoo.resolve("shards")));
+    }
+
+    @Test
+    void verifyPassesAndThenReportsEachFaultOfACorruptedCopy() throws Exception {
+        ZooCliRun ok = ZooCliRun.orbit("zoo", "verify", zoo.toString());
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().startsWith("OK "), ok.out());
+
+        Path copy = copyZoo(tmp.resolve("corrupt"));
+        Path shard = copy.resolve("shards/shard-00000.safetensors");
+        try (FileChannel c = FileChannel.open(shard, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            c.write(ByteBuffer.wrap(new byte[] {0x7f, 0x7f, 0x7f, 0x7f}), c.size() - 40);
+        }
+        ZooCliRun bad = ZooCliRun.orbit("zoo", "verify", copy.toString());
+        assertEquals(1, bad.code(), bad.out() + bad.err());
+        String[] faults = bad.out().strip().split("\n");
+        assertTrue(faults.length >= 1);
+        for (String f : faults) {
+            assertTrue(f.startsWith("FAULT ") && f.contains("shard-00000.safetensors"), f);
+        }
+        assertFalse(bad.err().contains("\tat "), bad.err());
+
+        Files.writeString(copy.resolve("manifest.json"),
+                Files.readString(copy.resolve("manifest.json")).replace("\"format_version\": 1", "\"format_version\": 9"));
+        ZooCliRun newer = ZooCliRun.orbit("zoo", "verify", copy.toString());
+        assertEquals(1, newer.code());
+        assertTrue(newer.out().contains("format version 9"), newer.out());
+    }
+
+    @Test
+    void exportWritesTheSmallCnnZooLayoutThatImportsExactly() throws Exception {
+        Path out = tmp.resolve("export");
+        ZooCliRun run = ZooCliRun.orbit("zoo", "export", "--format", "cnn-zoo", zoo.toString(), out.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("Exported 18 checkpoints x 610 parameters"), run.out());
+        try (ZooReader reader = ZooReader.open(zoo); CnnZooImporter imported = CnnZooImporter.open(out)) {
+            for (int row = 0; row < 18; row++) {
+                assertTrue(Arrays.equals(reader.weights(row), imported.weights(row)), "row " + row);
+            }
+            assertEquals(Arrays.toString(new double[] {0, 1, 2}),
+                    Arrays.toString(Arrays.copyOf(imported.numbers("step"), 3)));
+        }
+        assertUserError(ZooCliRun.orbit("zoo", "export", "--format", "cnn-zoo", zoo.toString(), out.toString()),
+                "not empty");
+        assertUserError(ZooCliRun.orbit("zoo", "export", "--format", "onnx", zoo.toString(), tmp.resolve("x").toString()),
+                "--format onnx is not supported");
+    }
+
+    @Test
+    void userErrorsAreOneLineWithExitCodeTwo() throws Exception {
+        String fresh = tmp.resolve("fresh").toString();
+        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "cifar-100", "--arch", "mlp:8,10",
+                "--networks", "2", "--epochs", "1", "--out", fresh), "Unknown dataset 'cifar-100'");
+        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "digits", "--arch", "resnet",
+                "--networks", "2", "--epochs", "1", "--out", fresh), "--arch resnet");
+        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "digits", "--arch", "cnn-zoo",
+                "--networks", "2", "--epochs", "1", "--out", fresh), "15x15");
+        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "digits", "--arch", "mlp:8,10",
+                "--networks", "2", "--epochs", "1", "--checkpoints", "0,5", "--out", fresh), "[0, 1]");
+        assertFalse(Files.exists(Path.of(fresh)), "a refused generate creates nothing");
+        assertUserError(ZooCliRun.orbit("zoo", "info", tmp.resolve("missing").toString()), "is not a folder");
+        assertUserError(ZooCliRun.orbit("zoo", "verify", tmp.resolve("missing").toString()), "is not a folder");
+        assertUserError(ZooCliRun.orbit("zoo", "info", tmp.toString()), "has no manifest.json");
+
+        // A folder holding another zoo is refused untouched.
+        Map<String, String> before = snapshot(zoo);
+        String[] otherSeed = ZooCliRun.tinyZoo(zoo.toString(), 6);
+        otherSeed[Arrays.asList(otherSeed).indexOf("--seed") + 1] = "8";
+        assertUserError(ZooCliRun.orbit(otherSeed), "different zoo", "seed 8 (the folder holds 7)");
+        assertEquals(before, snapshot(zoo));
+    }
+
+    @Test
+    void parseErrorsExitWithTwo() {
+        ZooCliRun run = ZooCliRun.orbit("zoo", "generate", "--dataset", "digits");
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("Missing required options"), run.err());
+    }
+
+    private static Path copyZoo(Path target) throws Exception {
+        try (Stream<Path> files = Files.walk(zoo)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path t = target.resolve(zoo.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        return target;
+    }
+
+    static Map<String, String> snapshot(Path root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p)) {
+                    out.put(root.relativize(p).toString(), Arrays.hashCode(Files.readAllBytes(p)) + "@"
+                            + Files.getLastModifiedTime(p).toMillis());
+                }
+            }
+        }
+        return out;
+    }
+}
