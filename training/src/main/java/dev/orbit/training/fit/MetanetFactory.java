@@ -1,0 +1,72 @@
+package dev.orbit.training.fit;
+
+import ai.djl.nn.Block;
+import dev.orbit.metanet.models.EquivariantNfn;
+import dev.orbit.metanet.models.FlatMlp;
+import dev.orbit.metanet.models.InvariantNfn;
+import dev.orbit.metanet.models.MlpHead;
+import dev.orbit.metanet.models.StatNn;
+import dev.orbit.metanet.space.NetworkSpec;
+import java.util.List;
+
+/**
+ * Builds a metanet that reads a network's weights and predicts one number, by name:
+ *
+ * <ul>
+ *   <li>{@code nfn-hnp}: invariant NFN with HNP layers (hidden neurons permutable: the exact
+ *       symmetry of the zoo's networks);
+ *   <li>{@code nfn-np}: invariant NFN with NP layers (every neuron treated as permutable);
+ *   <li>{@code statnn}: per-layer weight statistics and an MLP (Unterthiner et al. 2020);
+ *   <li>{@code flat-mlp}: an MLP on the flat weight vector (not invariant; the weak baseline).
+ * </ul>
+ *
+ * Every model takes the interleaved weight-space NDList (C = 1) and returns (B, 1).
+ */
+public final class MetanetFactory {
+
+    private static final List<String> NAMES = List.of("nfn-hnp", "nfn-np", "statnn", "flat-mlp");
+
+    private MetanetFactory() {}
+
+    /** The model names this factory builds. */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /** Builds an uninitialised block for networks of {@code spec}. */
+    public static Block create(MetanetConfig config, NetworkSpec spec) {
+        requireKnown(config.name());
+        switch (config.name()) {
+            case "nfn-hnp":
+            case "nfn-np":
+                return InvariantNfn.builder()
+                        .setNetworkSpec(spec)
+                        .setVariant(config.name().equals("nfn-hnp") ? EquivariantNfn.Variant.HNP : EquivariantNfn.Variant.NP)
+                        .setOutputSize(1)
+                        .optHiddenChannels(config.hiddenChannels())
+                        .optHeadWidth(config.headWidth())
+                        .optHeadDepth(config.headDepth())
+                        .optDropout(config.dropout())
+                        .build();
+            case "statnn":
+                return StatNn.builder().setNetworkSpec(spec).setHead(head(config)).build();
+            default:
+                return FlatMlp.builder().setNetworkSpec(spec).setHead(head(config)).build();
+        }
+    }
+
+    private static MlpHead head(MetanetConfig config) {
+        return MlpHead.builder()
+                .setHiddenWidth(config.headWidth())
+                .setDepth(config.headDepth())
+                .setOutputSize(1)
+                .optDropout(config.dropout())
+                .build();
+    }
+
+    static void requireKnown(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("Unknown model '" + name + "'; expected one of " + String.join(", ", NAMES));
+        }
+    }
+}
