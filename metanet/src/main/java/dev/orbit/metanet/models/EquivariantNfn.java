@@ -1,0 +1,262 @@
+package dev.orbit.metanet.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import dev.orbit.metanet.layers.HnpLinear;
+import dev.orbit.metanet.layers.HnpPool;
+import dev.orbit.metanet.layers.NpLinear;
+import dev.orbit.metanet.layers.NpPool;
+import dev.orbit.metanet.layers.WeightSpaceActivation;
+import dev.orbit.metanet.space.NetworkSpec;
+import java.util.Arrays;
+
+/**
+ * An equivariant neural functional (NFN, Zhou et al. 2023, §3; DOMAIN.md §1, §3): a stack of
+ * permutation-equivariant layers that maps a network's weights to weight-space features of the same
+ * shape, F(g·θ) = g·F(θ) for every hidden-neuron permutation g. Used to edit weights, e.g. to
+ * predict an update that dilates the digit an INR draws (NFN's {@code TransferNet}).
+ *
+ * <p>Blocks: optional {@code FourierFeatures}, then for every hidden width [optional
+ * {@code IoEmbedding}] -> equivariant layer -> activation -> [dropout], then a final equivariant
+ * layer to the output channels, optionally times a learned scale per output tensor (NFN's
+ * {@code LearnedScale}; a small start lets an edit θ + F(θ) begin near θ).
+ *
+ * <p>Input: the interleaved weight-space NDList W_0, b_0, W_1, b_1, ... of raw weights (C = 1 unless
+ * {@link Builder#optInChannels}) with weights (B, n_l, n_{l-1}, C * f_l), biases (B, n_l, C). Output:
+ * the same list with {@link Builder#optOutChannels} channels.
+ */
+public final class EquivariantNfn extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** Which equivariant layer and pooling an NFN model uses (DOMAIN.md §3). */
+    public enum Variant {
+        /** {@link NpLinear} / {@link NpPool}: every neuron permutable, input and output included. */
+        NP,
+        /** {@link HnpLinear} / {@link HnpPool}: only hidden neurons permutable, the exact network symmetry. */
+        HNP;
+
+        /** A new equivariant linear layer of this variant, C_in -> C_out channels. */
+        public Block newLinear(NetworkSpec spec, int inChannels, int outChannels) {
+            return this == NP
+                    ? NpLinear.builder().setNetworkSpec(spec).setInChannels(inChannels).setOutChannels(outChannels).build()
+                    : HnpLinear.builder().setNetworkSpec(spec).setInChannels(inChannels).setOutChannels(outChannels).build();
+        }
+
+        /** A new invariant pooling of this variant. */
+        public Block newPool(NetworkSpec spec) {
+            return this == NP ? NpPool.builder().setNetworkSpec(spec).build() : HnpPool.builder().setNetworkSpec(spec).build();
+        }
+
+        /** The pooled vector's size for features with {@code channels} channels. */
+        public long poolOutputSize(NetworkSpec spec, int channels) {
+            return this == NP ? NpPool.outputSize(spec, channels) : HnpPool.outputSize(spec, channels);
+        }
+    }
+
+    private final NetworkSpec spec;
+    private final Variant variant;
+    private final int inChannels;
+    private final int[] hiddenChannels;
+    private final int outChannels;
+    private final EquivariantNfnStack stack;
+    private final Parameter outputScale;
+
+    EquivariantNfn(Builder builder) {
+        super(VERSION);
+        this.spec = builder.spec;
+        this.variant = builder.variant;
+        this.inChannels = builder.inChannels;
+        this.hiddenChannels = builder.hiddenChannels.clone();
+        this.outChannels = builder.outChannels;
+        stack = new EquivariantNfnStack(spec, variant, inChannels);
+        if (builder.fourierMappingSize > 0) {
+            stack.addFourierFeatures(builder.fourierMappingSize, builder.fourierSigma, builder.fourierSeed);
+        }
+        for (int i = 0; i < hiddenChannels.length; i++) {
+            stack.addEquivariantLayer(i, hiddenChannels[i], builder.ioEmbedding);
+            stack.addActivation(i, builder.activation);
+            stack.addDropout(i, builder.dropout);
+        }
+        stack.addEquivariantLayer(hiddenChannels.length, outChannels, builder.ioEmbedding);
+        for (Pair<String, Block> block : stack.blocks()) {
+            addChildBlock(block.getKey(), block.getValue());
+        }
+        outputScale = builder.outputScale == null ? null : addParameter(Parameter.builder()
+                .setName("outputScale")
+                .setType(Parameter.Type.WEIGHT)
+                .optInitializer(new ConstantInitializer(builder.outputScale))
+                .build());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList out = stack.forward(parameterStore, inputs, training, params); // W_l: (B, n_l, n_{l-1}, C_out * f_l), b_l: (B, n_l, C_out)
+        if (outputScale == null) {
+            return out;
+        }
+        NDArray scale = parameterStore.getValue(outputScale, out.head().getDevice(), training); // (2L)
+        NDList scaled = new NDList(out.size());
+        for (int i = 0; i < out.size(); i++) {
+            scaled.add(out.get(i).mul(scale.get(new NDIndex("{}:{}", i, i + 1)))); // same shape as out[i]
+        }
+        return scaled;
+    }
+
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        if (outputScale != null) {
+            outputScale.setShape(new Shape(2L * spec.numLayers()));
+        }
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        stack.initialize(manager, dataType, inputShapes);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return stack.outputShapes(inputShapes);
+    }
+
+    public NetworkSpec getNetworkSpec() {
+        return spec;
+    }
+
+    public Variant getVariant() {
+        return variant;
+    }
+
+    public int getInChannels() {
+        return inChannels;
+    }
+
+    public int[] getHiddenChannels() {
+        return hiddenChannels.clone();
+    }
+
+    public int getOutChannels() {
+        return outChannels;
+    }
+
+    @Override
+    public String toString() {
+        return "EquivariantNfn(" + variant + ", " + inChannels + " -> " + Arrays.toString(hiddenChannels) + " -> "
+                + outChannels + " channels on " + spec.describe() + ")";
+    }
+
+    /** Builds an {@link EquivariantNfn}. */
+    public static final class Builder {
+        private NetworkSpec spec;
+        private Variant variant;
+        private int inChannels = 1;
+        private int[] hiddenChannels = {16, 16, 16};
+        private int outChannels = 1;
+        private WeightSpaceActivation.Kind activation = WeightSpaceActivation.Kind.RELU;
+        private float dropout;
+        private boolean ioEmbedding;
+        private int fourierMappingSize;
+        private float fourierSigma = 10f;
+        private long fourierSeed;
+        private Float outputScale;
+
+        Builder() {}
+
+        /** Required: the architecture of the networks whose weights the model reads. */
+        public Builder setNetworkSpec(NetworkSpec spec) {
+            this.spec = spec;
+            return this;
+        }
+
+        /** Required: NP (every neuron permutable) or HNP (hidden neurons only). */
+        public Builder setVariant(Variant variant) {
+            this.variant = variant;
+            return this;
+        }
+
+        /** Optional input channels; default 1 (raw weights). */
+        public Builder optInChannels(int inChannels) {
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /** Optional channels of the hidden equivariant layers; default 16, 16, 16. May be empty. */
+        public Builder optHiddenChannels(int... hiddenChannels) {
+            this.hiddenChannels = hiddenChannels.clone();
+            return this;
+        }
+
+        /** Optional output channels; default 1 (one value per weight and bias, e.g. an edit). */
+        public Builder optOutChannels(int outChannels) {
+            this.outChannels = outChannels;
+            return this;
+        }
+
+        /** Optional activation after every hidden layer; default ReLU. */
+        public Builder optActivation(WeightSpaceActivation.Kind activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /** Optional dropout rate on every entry after each hidden activation; default 0. */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Optional learned input/output embedding before every equivariant layer (NFN's NP-PosEmb), so
+         * that an NP model can tell input and output neurons apart; default off.
+         */
+        public Builder optIoEmbedding(boolean ioEmbedding) {
+            this.ioEmbedding = ioEmbedding;
+            return this;
+        }
+
+        /** Optional Gaussian Fourier features of every input entry (2M channels); default off. */
+        public Builder optFourierFeatures(int mappingSize, float sigma, long seed) {
+            this.fourierMappingSize = mappingSize;
+            this.fourierSigma = sigma;
+            this.fourierSeed = seed;
+            return this;
+        }
+
+        /** Optional learned scale per output tensor, starting at {@code initialScale}; default none. */
+        public Builder optOutputScale(float initialScale) {
+            this.outputScale = initialScale;
+            return this;
+        }
+
+        public EquivariantNfn build() {
+            EquivariantNfnStack.checkSettings("EquivariantNfn", spec, variant, inChannels, hiddenChannels, activation, dropout);
+            if (outChannels <= 0) {
+                throw new IllegalArgumentException("EquivariantNfn out channels must be positive, got " + outChannels);
+            }
+            if (fourierMappingSize < 0) {
+                throw new IllegalArgumentException("EquivariantNfn Fourier mapping size must be positive, got "
+                        + fourierMappingSize);
+            }
+            if (outputScale != null && !Float.isFinite(outputScale)) {
+                throw new IllegalArgumentException("EquivariantNfn output scale must be finite, got " + outputScale);
+            }
+            return new EquivariantNfn(this);
+        }
+    }
+}
