@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orbit.zoo.format.CnnZooImporter;
 import dev.orbit.zoo.format.ZooReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code orbit zoo generate | info | verify | export} end to end, and their one-line user errors. */
 class ZooCommandTest {
@@ -30,14 +33,14 @@ class ZooCommandTest {
     @BeforeAll
     static void generateTinyZoo() {
         zoo = tmp.resolve("zoo");
-        ZooCliRun run = ZooCliRun.orbit(ZooCliRun.tinyZoo(zoo.toString(), 6));
+        Run run = Run.orbit(Run.tinyZoo(zoo.toString(), 6));
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("6 networks, 18 checkpoints"), run.out());
         assertTrue(run.err().contains("6/6 networks 100.0%"), "progress bar: " + run.err());
         assertTrue(run.err().contains("ETA"), run.err());
     }
 
-    private static void assertUserError(ZooCliRun run, String... fragments) {
+    private static void assertUserError(Run run, String... fragments) {
         assertEquals(2, run.code(), run.out() + run.err());
         String err = run.err().strip();
         assertFalse(err.contains("\n"), "one line: " + err);
@@ -54,7 +57,7 @@ class ZooCommandTest {
             assertEquals("digits", reader.description().dataset());
             assertTrue(reader.verify().ok());
         }
-        ZooCliRun info = ZooCliRun.orbit("zoo", "info", zoo.toString());
+        Run info = Run.orbit("zoo", "info", zoo.toString());
         assertEquals(0, info.code(), info.err());
         for (String line : new String[] {"architecture  dense(64->8) relu, dense(8->10) (610 parameters)",
             "dataset       digits, seed 7", "networks      6 of 6 complete, 3 checkpoints each", "test accuracy at epoch 2: min",
@@ -66,7 +69,7 @@ class ZooCommandTest {
     @Test
     void rerunningTheSameCommandAddsNothing() throws Exception {
         Map<String, String> before = snapshot(zoo.resolve("shards"));
-        ZooCliRun again = ZooCliRun.orbit(ZooCliRun.tinyZoo(zoo.toString(), 6));
+        Run again = Run.orbit(Run.tinyZoo(zoo.toString(), 6));
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("6 of 6 networks already complete"), again.err());
         assertEquals(before, snapshot(zoo.resolve("shards")));
@@ -74,7 +77,7 @@ class ZooCommandTest {
 
     @Test
     void verifyPassesAndThenReportsEachFaultOfACorruptedCopy() throws Exception {
-        ZooCliRun ok = ZooCliRun.orbit("zoo", "verify", zoo.toString());
+        Run ok = Run.orbit("zoo", "verify", zoo.toString());
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().startsWith("OK "), ok.out());
 
@@ -83,7 +86,7 @@ class ZooCommandTest {
         try (FileChannel c = FileChannel.open(shard, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             c.write(ByteBuffer.wrap(new byte[] {0x7f, 0x7f, 0x7f, 0x7f}), c.size() - 40);
         }
-        ZooCliRun bad = ZooCliRun.orbit("zoo", "verify", copy.toString());
+        Run bad = Run.orbit("zoo", "verify", copy.toString());
         assertEquals(1, bad.code(), bad.out() + bad.err());
         String[] faults = bad.out().strip().split("\n");
         assertTrue(faults.length >= 1);
@@ -94,7 +97,7 @@ class ZooCommandTest {
 
         Files.writeString(copy.resolve("manifest.json"),
                 Files.readString(copy.resolve("manifest.json")).replace("\"format_version\": 1", "\"format_version\": 9"));
-        ZooCliRun newer = ZooCliRun.orbit("zoo", "verify", copy.toString());
+        Run newer = Run.orbit("zoo", "verify", copy.toString());
         assertEquals(1, newer.code());
         assertTrue(newer.out().contains("format version 9"), newer.out());
     }
@@ -102,7 +105,7 @@ class ZooCommandTest {
     @Test
     void exportWritesTheSmallCnnZooLayoutThatImportsExactly() throws Exception {
         Path out = tmp.resolve("export");
-        ZooCliRun run = ZooCliRun.orbit("zoo", "export", "--format", "cnn-zoo", zoo.toString(), out.toString());
+        Run run = Run.orbit("zoo", "export", "--format", "cnn-zoo", zoo.toString(), out.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("Exported 18 checkpoints x 610 parameters"), run.out());
         try (ZooReader reader = ZooReader.open(zoo); CnnZooImporter imported = CnnZooImporter.open(out)) {
@@ -112,39 +115,39 @@ class ZooCommandTest {
             assertEquals(Arrays.toString(new double[] {0, 1, 2}),
                     Arrays.toString(Arrays.copyOf(imported.numbers("step"), 3)));
         }
-        assertUserError(ZooCliRun.orbit("zoo", "export", "--format", "cnn-zoo", zoo.toString(), out.toString()),
+        assertUserError(Run.orbit("zoo", "export", "--format", "cnn-zoo", zoo.toString(), out.toString()),
                 "not empty");
-        assertUserError(ZooCliRun.orbit("zoo", "export", "--format", "onnx", zoo.toString(), tmp.resolve("x").toString()),
+        assertUserError(Run.orbit("zoo", "export", "--format", "onnx", zoo.toString(), tmp.resolve("x").toString()),
                 "--format onnx is not supported");
     }
 
     @Test
     void userErrorsAreOneLineWithExitCodeTwo() throws Exception {
         String fresh = tmp.resolve("fresh").toString();
-        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "cifar-100", "--arch", "mlp:8,10",
+        assertUserError(Run.orbit("zoo", "generate", "--dataset", "cifar-100", "--arch", "mlp:8,10",
                 "--networks", "2", "--epochs", "1", "--out", fresh), "Unknown dataset 'cifar-100'");
-        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "digits", "--arch", "resnet",
+        assertUserError(Run.orbit("zoo", "generate", "--dataset", "digits", "--arch", "resnet",
                 "--networks", "2", "--epochs", "1", "--out", fresh), "--arch resnet");
-        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "digits", "--arch", "cnn-zoo",
+        assertUserError(Run.orbit("zoo", "generate", "--dataset", "digits", "--arch", "cnn-zoo",
                 "--networks", "2", "--epochs", "1", "--out", fresh), "15x15");
-        assertUserError(ZooCliRun.orbit("zoo", "generate", "--dataset", "digits", "--arch", "mlp:8,10",
+        assertUserError(Run.orbit("zoo", "generate", "--dataset", "digits", "--arch", "mlp:8,10",
                 "--networks", "2", "--epochs", "1", "--checkpoints", "0,5", "--out", fresh), "[0, 1]");
         assertFalse(Files.exists(Path.of(fresh)), "a refused generate creates nothing");
-        assertUserError(ZooCliRun.orbit("zoo", "info", tmp.resolve("missing").toString()), "is not a folder");
-        assertUserError(ZooCliRun.orbit("zoo", "verify", tmp.resolve("missing").toString()), "is not a folder");
-        assertUserError(ZooCliRun.orbit("zoo", "info", tmp.toString()), "has no manifest.json");
+        assertUserError(Run.orbit("zoo", "info", tmp.resolve("missing").toString()), "is not a folder");
+        assertUserError(Run.orbit("zoo", "verify", tmp.resolve("missing").toString()), "is not a folder");
+        assertUserError(Run.orbit("zoo", "info", tmp.toString()), "has no manifest.json");
 
         // A folder holding another zoo is refused untouched.
         Map<String, String> before = snapshot(zoo);
-        String[] otherSeed = ZooCliRun.tinyZoo(zoo.toString(), 6);
+        String[] otherSeed = Run.tinyZoo(zoo.toString(), 6);
         otherSeed[Arrays.asList(otherSeed).indexOf("--seed") + 1] = "8";
-        assertUserError(ZooCliRun.orbit(otherSeed), "different zoo", "seed 8 (the folder holds 7)");
+        assertUserError(Run.orbit(otherSeed), "different zoo", "seed 8 (the folder holds 7)");
         assertEquals(before, snapshot(zoo));
     }
 
     @Test
     void parseErrorsExitWithTwo() {
-        ZooCliRun run = ZooCliRun.orbit("zoo", "generate", "--dataset", "digits");
+        Run run = Run.orbit("zoo", "generate", "--dataset", "digits");
         assertEquals(2, run.code());
         assertTrue(run.err().startsWith("Missing required options"), run.err());
     }
@@ -174,5 +177,36 @@ class ZooCommandTest {
             }
         }
         return out;
+    }
+
+    /**
+     * Test support: runs {@code orbit ...} in this JVM and captures its exit code, stdout and stderr.
+     *
+     * @param code the exit code
+     * @param out what went to stdout
+     * @param err what went to stderr
+     */
+    static record Run(int code, String out, String err) {
+
+        static Run orbit(String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new OrbitCommand());
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            int code = cli.execute(args);
+            return new Run(code, out.toString(), err.toString());
+        }
+
+        /** Arguments of a tiny, fast MLP zoo on the bundled digits (seconds to train). */
+        static String[] tinyZoo(String out, int networks, String... extra) {
+            String[] base = {"zoo", "generate", "--dataset", "digits", "--arch", "mlp:8,10", "--networks",
+                Integer.toString(networks), "--epochs", "2", "--checkpoints", "0,1,2", "--seed", "7", "--out", out,
+                "--group-size", "4", "--train-pool", "160", "--eval-train", "32", "--eval-test", "64"};
+            String[] all = new String[base.length + extra.length];
+            System.arraycopy(base, 0, all, 0, base.length);
+            System.arraycopy(extra, 0, all, base.length, extra.length);
+            return all;
+        }
     }
 }
