@@ -16,12 +16,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The maths shared by {@link NpLinear} and {@link HnpLinear}: a permutation-equivariant linear map
- * between weight spaces, C_in -> C_out channels (NFN, Zhou et al. 2023, Thm 3.1 and App. B).
+ * between weight spaces, C_in -> C_out channels (NFN, Zhou et al. 2023, §3 and its appendix).
  *
  * <p>Each output tensor is a sum of terms, each a learned channel mix (a {@code matMul} over the
  * channels-last axis) of one pooled quantity broadcast back ({@link PooledQuantities}):
@@ -68,7 +69,7 @@ final class EquivariantLinearMap {
     private final int[] neurons;
     /** terms.get(target).get(layer): the parameters of that output tensor, by source. */
     private final Map<Target, List<Map<Source, Parameter>>> terms = new EnumMap<>(Target.class);
-    private final Map<Parameter, Shape> shapes = new java.util.LinkedHashMap<>();
+    private final Map<Parameter, Shape> shapes = new LinkedHashMap<>();
 
     EquivariantLinearMap(NetworkSpec spec, int inChannels, int outChannels, PermutableNeurons permutable) {
         this.spec = spec;
