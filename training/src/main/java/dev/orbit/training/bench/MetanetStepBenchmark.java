@@ -1,0 +1,135 @@
+package dev.orbit.training.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.orbit.metanet.models.EquivariantNfn;
+import dev.orbit.metanet.models.InvariantNfn;
+import dev.orbit.metanet.space.ActivationKind;
+import dev.orbit.metanet.space.LayerSpec;
+import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.space.WeightSpaceFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * One training step (forward, backward, Adam update) of NFN's Small CNN Zoo predictor: an invariant
+ * NFN with hidden channels 16, 16, 5, its pool and an MLP head of width 1000 (depth 2), on a batch
+ * of 32 Small CNN Zoo networks. Mirrors {@code tools/nfn-reference/bench_step.py}, which times the
+ * reference implementation on the same configuration.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.default_engine=PyTorch"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+public class MetanetStepBenchmark {
+
+    private static final int BATCH = 32;
+
+    /** HNP: NFN's hnp_inv config; NP: NP layers with learned IO embeddings (NFN's NP-PosEmb). */
+    @Param({"HNP", "NP"})
+    public String variant;
+
+    private NDManager manager;
+    private Model model;
+    private Trainer trainer;
+    private NDList input;
+    private NDArray target;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Engine.getInstance().setRandomSeed(42);
+        NetworkSpec spec = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
+        EquivariantNfn.Variant v = EquivariantNfn.Variant.valueOf(variant);
+        InvariantNfn nfn = InvariantNfn.builder()
+                .setNetworkSpec(spec)
+                .setVariant(v)
+                .setOutputSize(1)
+                .optHiddenChannels(16, 16, 5)
+                .optHeadWidth(1000)
+                .optHeadDepth(2)
+                .optIoEmbedding(v == EquivariantNfn.Variant.NP)
+                .build();
+        manager = NDManager.newBaseManager();
+        model = Model.newInstance("metanet-step");
+        model.setBlock(nfn);
+        trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build()));
+        input = randomNetworks(manager, spec, BATCH, new Random(7));
+        Shape[] shapes = new Shape[input.size()];
+        for (int i = 0; i < shapes.length; i++) {
+            shapes[i] = input.get(i).getShape();
+        }
+        trainer.initialize(shapes);
+        float[] t = new float[BATCH];
+        Random random = new Random(8);
+        for (int i = 0; i < BATCH; i++) {
+            t[i] = random.nextFloat();
+        }
+        target = manager.create(t, new Shape(BATCH, 1));
+    }
+
+    @Benchmark
+    public void trainingStep(Blackhole blackhole) {
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray prediction = trainer.forward(input).singletonOrThrow(); // (B, 1)
+            NDArray loss = prediction.sub(target).square().mean();
+            collector.backward(loss);
+            blackhole.consume(loss.getFloat());
+        }
+        trainer.step();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        trainer.close();
+        model.close();
+        manager.close();
+    }
+
+    /** Random Small CNN Zoo weights: N(0, 1/fan_in) weights, N(0, 0.01) biases, as the reference. */
+    static NDList randomNetworks(NDManager manager, NetworkSpec spec, int batch, Random random) {
+        List<NDArray> params = new ArrayList<>();
+        for (LayerSpec layer : spec.layers()) {
+            double std = Math.sqrt(1.0 / (layer.inNeurons() * layer.filterSize()));
+            params.add(gaussian(manager, random, new Shape(batch).addAll(layer.weightShape()), std));
+            params.add(gaussian(manager, random, new Shape(batch).addAll(layer.biasShape()), 0.1));
+        }
+        return WeightSpaceFeatures.fromParameterBatch(spec, params).toNDList();
+    }
+
+    private static NDArray gaussian(NDManager manager, Random random, Shape shape, double std) {
+        float[] data = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextGaussian() * std);
+        }
+        return manager.create(data, shape);
+    }
+}
