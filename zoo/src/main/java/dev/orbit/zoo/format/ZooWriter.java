@@ -176,6 +176,11 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             Recovery recovery;
             if (resume) {
                 manifest = existing;
+                int highest = manifest.completedNetworks().length() - 1;
+                if (networks <= highest) {
+                    throw new ZooFormatException(ZooFormatException.Reason.DIFFERENT_ZOO, dir + " already holds network "
+                            + highest + ", so the zoo needs at least " + (highest + 1) + " networks, not " + networks + ".");
+                }
                 recovery = recover(dir, manifest);
                 if (networks != manifest.networks()) {
                     manifest = manifest.withNetworks(networks);

@@ -23,6 +23,20 @@ class CrashResumeTest {
     @TempDir
     Path tmp;
 
+    /** Shard files present, committed or not. */
+    private static int shardFiles(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir.resolve("shards"))) {
+            return 0;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.resolve("shards"), "shard-*.safetensors")) {
+            int n = 0;
+            for (Path ignored : entries) {
+                n++;
+            }
+            return n;
+        }
+    }
+
     @Test
     void killNineAtRandomMomentsThenResumeGivesTheUninterruptedZoo() throws Exception {
         Path dir = tmp.resolve("zoo");
@@ -31,9 +45,15 @@ class CrashResumeTest {
         Random random = new Random(SEED);
         int interrupted = 0;
         for (int kill = 0; kill < 4; kill++) {
+            int target = Math.min(NETWORKS / 3 - 1, shardFiles(dir) + 1 + random.nextInt(12));
             Process p = ForkedJvm.builder("64m", SyntheticZooMain.class, log, dir.toString(),
                     Integer.toString(NETWORKS), "9", "2").start();
-            Thread.sleep(250 + random.nextInt(700));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // A random number of new shards, then a few ms more: the kill lands in a write or a commit.
+            while (shardFiles(dir) < target && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(random.nextInt(20));
             p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             if (!Files.exists(dir.resolve("manifest.json"))) {
@@ -49,7 +69,7 @@ class CrashResumeTest {
                 }
             }
         }
-        assertTrue(interrupted >= 2, "control: the kills must interrupt the writer (" + interrupted + " did)");
+        assertTrue(interrupted >= 3, "control: the kills must interrupt the writer (" + interrupted + " did)");
         Process finish = ForkedJvm.builder("64m", SyntheticZooMain.class, log, dir.toString(),
                 Integer.toString(NETWORKS), "9", "0").start();
         assertTrue(finish.waitFor(120, TimeUnit.SECONDS));

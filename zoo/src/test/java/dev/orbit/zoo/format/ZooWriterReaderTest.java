@@ -187,6 +187,9 @@ class ZooWriterReaderTest {
         try (ZooReader zoo = ZooReader.open(dir)) {
             assertEquals(9, zoo.manifest().networks());
         }
+        ZooFormatException e = assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, d, 8,
+                SyntheticZoo.provenance(), ZooWriter.Options.defaults()));
+        assertTrue(e.getMessage().contains("already holds network 8"), e.getMessage());
     }
 
     @Test
