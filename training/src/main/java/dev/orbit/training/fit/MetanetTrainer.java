@@ -18,7 +18,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ public final class MetanetTrainer {
     private final FitConfig config;
     private final Path checkpointFolder;
     private final String fingerprint;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final EpochListener listener;
 
     private MetanetTrainer(Builder b) {
@@ -303,7 +303,7 @@ public final class MetanetTrainer {
         private FitConfig config = FitConfig.defaults();
         private Path checkpointFolder;
         private String fingerprint = "";
-        private PrintStream progress;
+        private PrintWriter progress;
         private EpochListener listener;
 
         private Builder() {}
@@ -354,7 +354,7 @@ public final class MetanetTrainer {
         }
 
         /** Optional: where the per-epoch progress line is printed. */
-        public Builder optProgress(PrintStream progress) {
+        public Builder optProgress(PrintWriter progress) {
             this.progress = progress;
             return this;
         }

@@ -1,0 +1,211 @@
+package dev.orbit.training.predict;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.orbit.datasets.zoo.ZooNormalization;
+import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.space.WeightSpaceFeatures;
+import dev.orbit.training.fit.MetanetConfig;
+import dev.orbit.training.fit.MetanetFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fitted metanet as saved in a run folder ({@code RUN/model/}): DJL parameters
+ * ({@code metanet-0000.params}, written by {@link Model#save}), the model config and target
+ * ({@code metanet.json}), the architecture it reads ({@code spec.json}), the normalisation
+ * statistics fitted on the training split ({@code normalization.json}) and provenance
+ * ({@code provenance.json}). Loaded, it predicts the target of any network of that architecture.
+ */
+public final class TrainedMetanet implements AutoCloseable {
+
+    /** Version of the {@code metanet.json} layout. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** Sub-folder of a run that holds the model. */
+    public static final String MODEL_FOLDER = "model";
+
+    private static final String MODEL_NAME = "metanet";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private final Model model;
+    private final MetanetConfig config;
+    private final NetworkSpec spec;
+    private final ZooNormalization normalization;
+    private final String target;
+    private final JsonObject provenance;
+
+    private TrainedMetanet(Model model, MetanetConfig config, NetworkSpec spec, ZooNormalization normalization,
+            String target, JsonObject provenance) {
+        this.model = model;
+        this.config = config;
+        this.spec = spec;
+        this.normalization = normalization;
+        this.target = target;
+        this.provenance = provenance;
+    }
+
+    /**
+     * Saves a fitted block and what is needed to use it into {@code modelFolder}.
+     *
+     * @param provenance free-form facts: zoo, format, seed, versions, time
+     */
+    public static void save(Path modelFolder, Block block, MetanetConfig config, NetworkSpec spec,
+            ZooNormalization normalization, Map<String, ?> provenance) throws IOException {
+        Files.createDirectories(modelFolder);
+        try (Model model = Model.newInstance(MODEL_NAME)) {
+            model.setBlock(block);
+            model.setProperty("orbit.model", config.name());
+            model.save(modelFolder, MODEL_NAME);
+        }
+        JsonObject meta = new JsonObject();
+        meta.addProperty("format_version", FORMAT_VERSION);
+        meta.addProperty("target", normalization.target());
+        meta.add("model", JsonParser.parseString(config.toJson()));
+        meta.addProperty("parameters", MODEL_NAME + "-0000.params");
+        write(modelFolder.resolve("metanet.json"), GSON.toJson(meta));
+        write(modelFolder.resolve("spec.json"), spec.toJson());
+        normalization.write(modelFolder.resolve("normalization.json"));
+        write(modelFolder.resolve("provenance.json"), GSON.toJson(GSON.toJsonTree(provenance)));
+    }
+
+    /**
+     * Loads the model of a run folder (or of its {@code model} sub-folder).
+     *
+     * @throws IllegalArgumentException when the folder holds no trained model
+     */
+    public static TrainedMetanet load(Path run) throws IOException {
+        Path folder = Files.isRegularFile(run.resolve("metanet.json")) ? run : run.resolve(MODEL_FOLDER);
+        if (!Files.isDirectory(run)) {
+            throw new NoSuchFileException(run.toString(), null, "the run folder does not exist");
+        }
+        if (!Files.isRegularFile(folder.resolve("metanet.json"))) {
+            throw new IllegalArgumentException(run + " holds no trained model (expected " + folder.resolve("metanet.json")
+                    + "); train one with: orbit train predict-accuracy --out " + run);
+        }
+        JsonObject meta = JsonParser.parseString(read(folder.resolve("metanet.json"))).getAsJsonObject();
+        int version = meta.get("format_version").getAsInt();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException(folder.resolve("metanet.json") + " has format version " + version
+                    + "; this Orbit reads version " + FORMAT_VERSION + ".");
+        }
+        MetanetConfig config = MetanetConfig.fromJson(meta.get("model").toString());
+        NetworkSpec spec = NetworkSpec.fromJson(read(folder.resolve("spec.json")));
+        ZooNormalization normalization = ZooNormalization.read(folder.resolve("normalization.json"));
+        JsonElement prov = Files.isRegularFile(folder.resolve("provenance.json"))
+                ? JsonParser.parseString(read(folder.resolve("provenance.json"))) : new JsonObject();
+        Block block = MetanetFactory.create(config, spec);
+        Model model = Model.newInstance(MODEL_NAME);
+        try {
+            model.setBlock(block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(spec));
+            model.load(folder, MODEL_NAME);
+        } catch (MalformedModelException e) {
+            model.close();
+            throw new IllegalArgumentException(folder + " holds parameters that do not fit its model " + config.describe()
+                    + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return new TrainedMetanet(model, config, spec, normalization, meta.get("target").getAsString(),
+                prov.isJsonObject() ? prov.getAsJsonObject() : new JsonObject());
+    }
+
+    /** Predicts the target for one network's canonical flat weights, in the target's units. */
+    public double predict(float[] weights) {
+        return predict(List.of(weights))[0];
+    }
+
+    /** Predicts the target for several networks. */
+    public double[] predict(List<float[]> networks) {
+        int p = Math.toIntExact(spec.parameterCount());
+        float[] all = new float[networks.size() * p];
+        for (int i = 0; i < networks.size(); i++) {
+            float[] w = networks.get(i);
+            if (w.length != p) {
+                throw new IllegalArgumentException("Network " + i + " has " + w.length + " weights; the run's spec ("
+                        + spec.describe() + ") has " + p + ".");
+            }
+            float[] copy = w.clone();
+            normalization.normalizeInPlace(spec, copy);
+            System.arraycopy(copy, 0, all, i * p, p);
+        }
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            NDList input = WeightSpaceFeatures.fromFlat(spec, scratch.create(all, new Shape(networks.size(), p))).toNDList();
+            float[] z = model.getBlock().forward(new ParameterStore(scratch, false), input, false)
+                    .singletonOrThrow().reshape(-1).toFloatArray();
+            double[] out = new double[z.length];
+            for (int i = 0; i < z.length; i++) {
+                out[i] = normalization.denormalizeTarget(z[i]);
+            }
+            return out;
+        }
+    }
+
+    /** Reads a weights file and predicts its target; another architecture is a one-line error. */
+    public double predict(Path weightsFile) throws IOException {
+        return predict(WeightsFile.read(weightsFile, spec, "the run's spec"));
+    }
+
+    public MetanetConfig config() {
+        return config;
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public ZooNormalization normalization() {
+        return normalization;
+    }
+
+    /** The provenance facts saved with the model. */
+    public JsonObject provenance() {
+        return provenance.deepCopy();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private static Shape[] inputShapes(NetworkSpec spec) {
+        List<Shape> shapes = new ArrayList<>();
+        for (int l = 0; l < spec.numLayers(); l++) {
+            var layer = spec.layer(l);
+            shapes.add(new Shape(1, layer.outNeurons(), layer.inNeurons(), layer.filterSize()));
+            shapes.add(new Shape(1, layer.outNeurons(), 1));
+        }
+        return shapes.toArray(new Shape[0]);
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+}
