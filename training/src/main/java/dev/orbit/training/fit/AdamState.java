@@ -47,23 +47,23 @@ final class AdamState {
         }
     }
 
-    /** One Adam step with learning rate {@code lr} from the gradients the last backward pass left. */
+    /**
+     * One Adam step with learning rate {@code lr} from the gradients the last backward pass left,
+     * with the engine's fused update (m, v and the weight in place; gradient zeroed).
+     */
     void step(float lr) {
         steps++;
-        float c1 = (float) (1.0 - Math.pow(BETA1, steps));
-        float c2 = (float) (1.0 - Math.pow(BETA2, steps));
+        double c1 = 1.0 - Math.pow(BETA1, steps);
+        double c2 = 1.0 - Math.pow(BETA2, steps);
+        float biasCorrected = (float) (lr * Math.sqrt(c2) / c1);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray weight = parameters.get(i).getArray();
                 NDArray grad = weight.getGradient();
-                NDArray m = firstMoments.get(i);
-                NDArray v = secondMoments.get(i);
-                m.muli(BETA1).addi(grad.mul(1f - BETA1));
-                v.muli(BETA2).addi(grad.square().muli(1f - BETA2));
-                NDArray update = m.div(c1).divi(v.div(c2).sqrt().addi(EPSILON)).muli(lr);
-                weight.subi(update);
-                grad.subi(grad);
+                weight.getNDArrayInternal().adamUpdate(
+                        new NDList(weight, grad, firstMoments.get(i), secondMoments.get(i)), new NDList(weight),
+                        lr, biasCorrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
             }
         }
     }
