@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Trains a zoo many networks at a time along a model axis (the way Small CNN Zoo-style datasets are
@@ -43,6 +47,7 @@ public final class BatchedZooTrainer implements AutoCloseable {
      * @throws IllegalArgumentException when the images do not fit the network
      */
     public BatchedZooTrainer(NetworkSpec architecture, ImageSplit data, TrainingOptions options) {
+        NativeMemory.retainFreedMemory();
         this.options = options;
         this.data = new ZooTrainingData(architecture, data, options);
         this.loop = new GroupTrainer(this.data, options);
@@ -56,13 +61,62 @@ public final class BatchedZooTrainer implements AutoCloseable {
      * @param sink receives each checkpoint as soon as its group reaches it
      * @param progress told after each group
      * @throws IOException when the sink fails
+     *     <p>With {@link TrainingOptions#parallelGroups()} above 1, groups run on that many threads;
+     *     the sink and progress are then called under one lock, and records of different groups
+     *     interleave.
      */
     public void train(List<ZooMember> members, CheckpointSink sink, TrainingProgress progress) throws IOException {
-        int done = 0;
-        for (List<ZooMember> group : groups(members, options.maxGroupSize())) {
-            trainGroup(group, sink);
-            done += group.size();
-            progress.update(done, members.size());
+        List<List<ZooMember>> groups = groups(members, options.maxGroupSize());
+        if (options.parallelGroups() == 1 || groups.size() == 1) {
+            int done = 0;
+            for (List<ZooMember> group : groups) {
+                trainGroup(group, sink);
+                done += group.size();
+                progress.update(done, members.size());
+            }
+            return;
+        }
+        Object lock = new Object();
+        int[] done = {0};
+        CheckpointSink shared = record -> {
+            synchronized (lock) {
+                sink.accept(record);
+            }
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallelGroups(), groups.size()), runnable -> {
+            Thread thread = new Thread(runnable, "orbit-zoo-group");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (List<ZooMember> group : groups) {
+                futures.add(pool.submit(() -> {
+                    trainGroup(group, shared);
+                    synchronized (lock) {
+                        done[0] += group.size();
+                        progress.update(done[0], members.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while training the zoo", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -97,6 +97,16 @@ final class BlockNetwork implements MemberStack {
     }
 
     @Override
+    public NDArray forwardShared(NDArray x) {
+        return block.forward(store, new NDList(x), false).singletonOrThrow().expandDims(0); // (1, n, K)
+    }
+
+    @Override
+    public boolean channelsLast() {
+        return false; // DJL's default layout: this is the plain baseline
+    }
+
+    @Override
     public List<NDArray> parameters() {
         return parameters;
     }

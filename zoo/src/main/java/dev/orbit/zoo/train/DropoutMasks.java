@@ -1,13 +1,14 @@
 package dev.orbit.zoo.train;
 
 import dev.orbit.zoo.space.Seeds;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
  * Reproducible dropout: a member's keep mask for (step, hidden layer) is drawn on the host from its
  * own seed, so it is the same whether the member trains alone or in a group of any size, and the
  * engine's global generator is never touched. Uniforms have 16 bits: a unit is kept when
- * {@code u < round((1 - rate) * 65536)}.
+ * {@code u < round((1 - rate) * 65536)}, and kept units are scaled by 1 / (1 - rate) (inverted dropout).
  */
 final class DropoutMasks {
 
@@ -16,15 +17,20 @@ final class DropoutMasks {
     private DropoutMasks() {}
 
     /**
-     * Writes one member's mask for one layer and step: {@code blocks} runs of {@code blockLength}
-     * bytes (1 keep, 0 drop), run b starting at {@code offset + b * stride}. The values, read run by
-     * run, depend only on (seed, step, layer, rate).
+     * Writes one member's scaled mask for one layer and step: {@code blocks} runs of
+     * {@code blockLength} values ({@link #scale(double)} where kept, 0 where dropped), run b starting
+     * at {@code offset + b * stride}. The values, read run by run, depend only on (seed, step, layer,
+     * rate).
      */
-    static void fill(byte[] out, int offset, int stride, int blockLength, int blocks,
+    static void fill(FloatBuffer out, int offset, int stride, int blockLength, int blocks,
             long seed, int step, int layer, double rate) {
+        float kept = scale(rate);
         if (rate <= 0) {
             for (int b = 0; b < blocks; b++) {
-                java.util.Arrays.fill(out, offset + b * stride, offset + b * stride + blockLength, (byte) 1);
+                int start = offset + b * stride;
+                for (int i = 0; i < blockLength; i++) {
+                    out.put(start + i, kept);
+                }
             }
             return;
         }
@@ -39,7 +45,7 @@ final class DropoutMasks {
                     bits = random.nextLong();
                     left = 4;
                 }
-                out[start + i] = (byte) ((int) (bits & 0xFFFF) < keep ? 1 : 0);
+                out.put(start + i, (int) (bits & 0xFFFF) < keep ? kept : 0f);
                 bits >>>= 16;
                 left--;
             }

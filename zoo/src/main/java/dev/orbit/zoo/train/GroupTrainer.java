@@ -1,6 +1,5 @@
 package dev.orbit.zoo.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import dev.orbit.metanet.space.LayerKind;
 import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
@@ -19,6 +17,8 @@ import dev.orbit.zoo.CheckpointRecord;
 import dev.orbit.zoo.Hyperparameters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -60,6 +60,7 @@ final class GroupTrainer {
                         + "batch size; member " + member.networkId() + " differs from member " + group.get(0).networkId());
             }
         }
+        ThreadAutograd.stopRecordingOnThisThread();
         NetworkSpec spec = data.specFor(first.activation());
         List<float[]> initial = new ArrayList<>();
         for (ZooMember member : group) {
@@ -84,7 +85,7 @@ final class GroupTrainer {
         private final NDArray learningRates; // (M, 1)
         private final NDArray weightDecays; // (M, 1)
         private final NDArray alive; // (M, 1) 1 while training, 0 once diverged
-        private final List<NDArray> dropoutScales; // per hidden layer, or null without dropout
+        private final List<ByteBuffer> maskBuffers; // per hidden layer, or null without dropout
 
         Run(NetworkSpec spec, List<ZooMember> group, MemberStack stack, NDManager manager, CheckpointSink sink) {
             this.spec = spec;
@@ -110,24 +111,27 @@ final class GroupTrainer {
             this.learningRates = manager.create(lr, new Shape(members, 1));
             this.weightDecays = manager.create(decay, new Shape(members, 1));
             this.alive = manager.ones(new Shape(members, 1));
-            this.dropoutScales = anyDropout ? dropoutScales() : null;
+            this.maskBuffers = anyDropout ? maskBuffers() : null;
         }
 
-        /** Per hidden layer, the inverted-dropout factor in that layer's output layout. */
-        private List<NDArray> dropoutScales() {
-            List<NDArray> scales = new ArrayList<>();
+        /** Reusable host buffers for each hidden layer's masks, in that layer's storage layout. */
+        private List<ByteBuffer> maskBuffers() {
+            List<ByteBuffer> buffers = new ArrayList<>();
             for (int l = 0; l + 1 < spec.numLayers(); l++) {
-                LayerSpec layer = spec.layer(l);
-                boolean conv = layer.kind() == LayerKind.CONV2D;
-                int per = conv ? layer.outNeurons() : 1;
-                float[] values = new float[members * per];
-                for (int m = 0; m < members; m++) {
-                    java.util.Arrays.fill(values, m * per, (m + 1) * per,
-                            DropoutMasks.scale(group.get(m).hyperparameters().dropout()));
-                }
-                scales.add(manager.create(values, conv ? new Shape(1, members * per, 1, 1) : new Shape(members, 1, 1)));
+                buffers.add(ByteBuffer.allocateDirect(Math.toIntExact(maskShape(l).size() * Float.BYTES))
+                        .order(ByteOrder.nativeOrder()));
             }
-            return scales;
+            return buffers;
+        }
+
+        /** Storage shape of hidden layer l's mask: (N, H', W', M·C) for a convolution, (M, N, F) for dense. */
+        private Shape maskShape(int l) {
+            LayerSpec layer = spec.layer(l);
+            if (layer.kind() == LayerKind.CONV2D) {
+                long size = spec.convOutputSize(l);
+                return new Shape(batch, size, size, (long) members * layer.outNeurons());
+            }
+            return new Shape(members, batch, layer.outNeurons());
         }
 
         void train() throws IOException {
@@ -158,14 +162,16 @@ final class GroupTrainer {
                         labels[m * batch + n] = data.trainLabels[image];
                     }
                 }
-                NDArray x = data.gather(data.trainImages, index, members, batch, manager);
+                NDArray x = data.gather(data.trainImages, index, members, batch, stack.channelsLast(), manager);
                 NDArray y = manager.create(labels, new Shape(members, batch)).toType(DataType.INT64, false); // (M, N)
-                List<NDArray> masks = dropoutScales == null ? null : dropoutMasks(step);
+                List<NDArray> masks = maskBuffers == null ? null : dropoutMasks(step);
+
                 NDArray loss;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                try (ThreadAutograd collector = new ThreadAutograd()) {
                     NDArray logits = stack.forward(x, masks, true); // (M, N, K)
                     loss = meanCrossEntropy(logits, y); // (M)
                     collector.backward(loss.sum());
+
                 }
                 alive.muli(isFinite(loss).reshape(members, 1).toType(DataType.FLOAT32, false));
                 NDArray mayMove = alive.gt(0.5f); // (M, 1)
@@ -177,6 +183,7 @@ final class GroupTrainer {
                             i % 2 == 0 ? weightDecays : null, mayMove, step);
                     JniUtils.zeroGrad((PtNDArray) p);
                 }
+
             }
         }
 
@@ -185,28 +192,23 @@ final class GroupTrainer {
             List<NDArray> masks = new ArrayList<>();
             for (int l = 0; l + 1 < spec.numLayers(); l++) {
                 LayerSpec layer = spec.layer(l);
-                Shape shape;
-                byte[] keep;
-                if (layer.kind() == LayerKind.CONV2D) {
-                    int size = (int) spec.convOutputSize(l);
-                    int block = layer.outNeurons() * size * size; // one member's (C, H', W')
-                    keep = new byte[batch * members * block];
-                    for (int m = 0; m < members; m++) {
-                        Hyperparameters hp = group.get(m).hyperparameters();
-                        DropoutMasks.fill(keep, m * block, members * block, block, batch, hp.seed(), step, l, hp.dropout());
+                FloatBuffer values = maskBuffers.get(l).asFloatBuffer();
+                Shape shape = maskShape(l);
+                for (int m = 0; m < members; m++) {
+                    Hyperparameters hp = group.get(m).hyperparameters();
+                    if (layer.kind() == LayerKind.CONV2D) {
+                        // member m's values in (n, h, w, c) order: runs of C at stride M·C
+                        int channels = layer.outNeurons();
+                        int positions = Math.toIntExact(shape.get(0) * shape.get(1) * shape.get(2));
+                        DropoutMasks.fill(values, m * channels, members * channels, channels, positions,
+                                hp.seed(), step, l, hp.dropout());
+                    } else {
+                        int block = batch * layer.outNeurons(); // member m's (N, F)
+                        DropoutMasks.fill(values, m * block, block, block, 1, hp.seed(), step, l, hp.dropout());
                     }
-                    shape = new Shape(batch, (long) members * layer.outNeurons(), size, size); // (N, M·C, H', W')
-                } else {
-                    int block = batch * layer.outNeurons(); // one member's (N, F)
-                    keep = new byte[members * block];
-                    for (int m = 0; m < members; m++) {
-                        Hyperparameters hp = group.get(m).hyperparameters();
-                        DropoutMasks.fill(keep, m * block, block, block, 1, hp.seed(), step, l, hp.dropout());
-                    }
-                    shape = new Shape(members, batch, layer.outNeurons()); // (M, N, F)
                 }
-                NDArray mask = manager.create(ByteBuffer.wrap(keep), shape, DataType.UINT8);
-                masks.add(mask.toType(DataType.FLOAT32, false).mul(dropoutScales.get(l)));
+                NDArray mask = manager.create(maskBuffers.get(l), shape, DataType.FLOAT32); // copied
+                masks.add(layer.kind() == LayerKind.CONV2D ? mask.transpose(0, 3, 1, 2) : mask); // (N, M·C, H', W') view
             }
             return masks;
         }
@@ -220,14 +222,8 @@ final class GroupTrainer {
                     int count = options.evalTrainLimit() == 0 ? subset.length : Math.min(options.evalTrainLimit(), subset.length);
                     trainSets[m] = java.util.Arrays.copyOf(subset, count);
                 }
-                int[] testSet = new int[data.testLabels.length];
-                for (int i = 0; i < testSet.length; i++) {
-                    testSet[i] = i;
-                }
-                int[][] testSets = new int[members][];
-                java.util.Arrays.fill(testSets, testSet);
                 double[][] train = evaluate(data.trainImages, data.trainLabels, trainSets);
-                double[][] test = evaluate(data.testImages, data.testLabels, testSets);
+                double[][] test = evaluateShared(data.testImages, data.testLabels);
                 float[][] weights = exportWeights();
                 float[] stillAlive = alive.toFloatArray();
                 for (int m = 0; m < members; m++) {
@@ -251,6 +247,8 @@ final class GroupTrainer {
             NDArray lossSum = manager.zeros(new Shape(members)); // (M)
             NDArray correct = manager.zeros(new Shape(members)); // (M)
             for (int start = 0; start < longest; start += options.evalBatchSize()) {
+                try (NDScope batchScope = new NDScope()) {
+                batchScope.suppressNotUsedWarning();
                 int n = Math.min(options.evalBatchSize(), longest - start);
                 long[] index = new long[members * n];
                 int[] y = new int[members * n];
@@ -264,14 +262,16 @@ final class GroupTrainer {
                         valid[m * n + j] = inside;
                     }
                 }
-                NDArray x = data.gather(images, index, members, n, manager);
+                NDArray x = data.gather(images, index, members, n, stack.channelsLast(), manager);
                 NDArray target = manager.create(y, new Shape(members, n)).toType(DataType.INT64, false); // (M, n)
                 NDArray mask = manager.create(valid, new Shape(members, n)); // (M, n)
                 NDArray logits = stack.forward(x, null, false); // (M, n, K)
+
                 NDArray nll = logits.logSoftmax(2).gather(target.expandDims(2), 2).squeeze(2).neg(); // (M, n)
                 NDArray hit = logits.argMax(2).eq(target).toType(DataType.FLOAT32, false); // (M, n)
                 lossSum.addi(NDArrays.where(mask, nll, nll.zerosLike()).sum(new int[] {1}));
                 correct.addi(NDArrays.where(mask, hit, hit.zerosLike()).sum(new int[] {1}));
+                }
             }
             float[] losses = lossSum.toFloatArray();
             float[] hits = correct.toFloatArray();
@@ -279,6 +279,39 @@ final class GroupTrainer {
             for (int m = 0; m < members; m++) {
                 out[0][m] = losses[m] / sets[m].length;
                 out[1][m] = hits[m] / (double) sets[m].length;
+            }
+            return out;
+        }
+
+        /** Mean loss and accuracy per member over all of {@code images}: {loss[M], accuracy[M]}. */
+        private double[][] evaluateShared(NDArray images, int[] labels) {
+            NDArray lossSum = manager.zeros(new Shape(members)); // (M)
+            NDArray correct = manager.zeros(new Shape(members)); // (M)
+            for (int start = 0; start < labels.length; start += options.evalBatchSize()) {
+                try (NDScope batchScope = new NDScope()) {
+                    batchScope.suppressNotUsedWarning();
+                    int n = Math.min(options.evalBatchSize(), labels.length - start);
+                    long[] index = new long[n];
+                    int[] y = new int[members * n];
+                    for (int j = 0; j < n; j++) {
+                        index[j] = start + j;
+                        for (int m = 0; m < members; m++) {
+                            y[m * n + j] = labels[start + j];
+                        }
+                    }
+                    NDArray x = data.gatherShared(images, index, manager); // (n, C, H, W) or (n, F)
+                    NDArray target = manager.create(y, new Shape(members, n)).toType(DataType.INT64, false); // (M, n)
+                    NDArray logits = stack.forwardShared(x); // (M, n, K)
+                    lossSum.addi(logits.logSoftmax(2).gather(target.expandDims(2), 2).squeeze(2).neg().sum(new int[] {1}));
+                    correct.addi(logits.argMax(2).eq(target).toType(DataType.FLOAT32, false).sum(new int[] {1}));
+                }
+            }
+            float[] losses = lossSum.toFloatArray();
+            float[] hits = correct.toFloatArray();
+            double[][] out = new double[2][members];
+            for (int m = 0; m < members; m++) {
+                out[0][m] = losses[m] / labels.length;
+                out[1][m] = hits[m] / (double) labels.length;
             }
             return out;
         }

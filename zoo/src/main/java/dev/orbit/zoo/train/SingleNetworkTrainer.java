@@ -27,6 +27,7 @@ public final class SingleNetworkTrainer implements AutoCloseable {
      * @throws IllegalArgumentException when the images do not fit the network
      */
     public SingleNetworkTrainer(NetworkSpec architecture, ImageSplit data, TrainingOptions options) {
+        NativeMemory.retainFreedMemory(); // as the batched trainer does, so the two compare fairly
         this.data = new ZooTrainingData(architecture, data, options);
         this.loop = new GroupTrainer(this.data, options);
         this.manager = NDManager.newBaseManager();

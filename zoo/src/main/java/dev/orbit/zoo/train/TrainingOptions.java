@@ -25,7 +25,13 @@ import java.util.TreeSet;
  *     its seeded subset order); 0 for the whole subset
  * @param evalTestLimit test metrics use the first this-many images of the test split; 0 for all
  * @param maxGroupSize at most this many members train at once (memory grows linearly with it)
- * @param evalBatchSize images per member per evaluation forward pass
+ * @param evalBatchSize images per member per evaluation forward pass (about 32 keeps a group's
+ *     activations in cache; larger is slower per image)
+ * @param parallelGroups groups trained at once on separate threads by {@link BatchedZooTrainer#train};
+ *     each should then run libtorch single-threaded (system property
+ *     {@code ai.djl.pytorch.num_threads=1} before the engine starts): on 2 cores two groups with one
+ *     thread each beat one group with two threads, whose OpenMP barriers collapse when the machine is
+ *     shared
  */
 public record TrainingOptions(
         int epochs,
@@ -34,7 +40,8 @@ public record TrainingOptions(
         int evalTrainLimit,
         int evalTestLimit,
         int maxGroupSize,
-        int evalBatchSize) {
+        int evalBatchSize,
+        int parallelGroups) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -52,38 +59,43 @@ public record TrainingOptions(
         if (trainPoolSize < 0 || evalTrainLimit < 0 || evalTestLimit < 0) {
             throw new IllegalArgumentException("Pool and evaluation sizes must be >= 0 (0 = all)");
         }
-        if (maxGroupSize < 1 || evalBatchSize < 1) {
-            throw new IllegalArgumentException("maxGroupSize and evalBatchSize must be positive");
+        if (maxGroupSize < 1 || evalBatchSize < 1 || parallelGroups < 1) {
+            throw new IllegalArgumentException("maxGroupSize, evalBatchSize and parallelGroups must be positive");
         }
     }
 
-    /** Checkpoints at initialisation and after every epoch, whole splits, groups of 64. */
+    /** Checkpoints at initialisation and after every epoch, whole splits, groups of 64, one at a time. */
     public static TrainingOptions everyEpoch(int epochs) {
         List<Integer> checkpoints = new ArrayList<>();
         for (int e = 0; e <= epochs; e++) {
             checkpoints.add(e);
         }
-        return new TrainingOptions(epochs, checkpoints, 0, 0, 0, 64, 256);
+        return new TrainingOptions(epochs, checkpoints, 0, 0, 0, 64, 32, 1);
     }
 
     /** A copy with another pool size. */
     public TrainingOptions withTrainPoolSize(int size) {
-        return new TrainingOptions(epochs, checkpointEpochs, size, evalTrainLimit, evalTestLimit, maxGroupSize, evalBatchSize);
+        return new TrainingOptions(epochs, checkpointEpochs, size, evalTrainLimit, evalTestLimit, maxGroupSize, evalBatchSize, parallelGroups);
     }
 
     /** A copy with other evaluation limits. */
     public TrainingOptions withEvaluationLimits(int trainLimit, int testLimit) {
-        return new TrainingOptions(epochs, checkpointEpochs, trainPoolSize, trainLimit, testLimit, maxGroupSize, evalBatchSize);
+        return new TrainingOptions(epochs, checkpointEpochs, trainPoolSize, trainLimit, testLimit, maxGroupSize, evalBatchSize, parallelGroups);
     }
 
     /** A copy with another group size. */
     public TrainingOptions withMaxGroupSize(int size) {
-        return new TrainingOptions(epochs, checkpointEpochs, trainPoolSize, evalTrainLimit, evalTestLimit, size, evalBatchSize);
+        return new TrainingOptions(epochs, checkpointEpochs, trainPoolSize, evalTrainLimit, evalTestLimit, size, evalBatchSize, parallelGroups);
     }
 
     /** A copy with other checkpoint epochs. */
     public TrainingOptions withCheckpointEpochs(List<Integer> epochsToCheckpoint) {
-        return new TrainingOptions(epochs, epochsToCheckpoint, trainPoolSize, evalTrainLimit, evalTestLimit, maxGroupSize, evalBatchSize);
+        return new TrainingOptions(epochs, epochsToCheckpoint, trainPoolSize, evalTrainLimit, evalTestLimit, maxGroupSize, evalBatchSize, parallelGroups);
+    }
+
+    /** A copy training this many groups at once. */
+    public TrainingOptions withParallelGroups(int groups) {
+        return new TrainingOptions(epochs, checkpointEpochs, trainPoolSize, evalTrainLimit, evalTestLimit, maxGroupSize, evalBatchSize, groups);
     }
 
     /** Steps in one epoch at this batch size and pool size. */

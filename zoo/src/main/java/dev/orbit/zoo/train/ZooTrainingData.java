@@ -84,14 +84,30 @@ final class ZooTrainingData implements AutoCloseable {
     /**
      * Images for M members in the group layout: for a CNN {@code index[n * M + m]} is member m's n-th
      * image and the result is (N, M·C, H, W); for an MLP {@code index[m * N + n]} and (M, N, F).
+     *
+     * @param channelsLast for a CNN, store the result channels-last (N, H, W, M·C) behind its
+     *     (N, M·C, H, W) view, which lets oneDNN run grouped convolutions without layout reorders
      */
-    NDArray gather(NDArray source, long[] index, int members, int perMember, NDManager owner) {
+    NDArray gather(NDArray source, long[] index, int members, int perMember, boolean channelsLast, NDManager owner) {
         NDArray idx = owner.create(index); // (M·N)
         NDArray rows = source.get(new NDIndex("{}", idx)); // (M·N, C, H, W) or (M·N, F)
         long[] example = template.inputShape();
-        return convolutional
-                ? rows.reshape(perMember, members * example[0], example[1], example[2])
-                : rows.reshape(members, perMember, example[0]);
+        if (!convolutional) {
+            return rows.reshape(members, perMember, example[0]); // (M, N, F)
+        }
+        long channels = members * example[0];
+        if (!channelsLast) {
+            return rows.reshape(perMember, channels, example[1], example[2]); // (N, M·C, H, W)
+        }
+        return rows.reshape(perMember, channels, example[1] * example[2]) // (N, M·C, H·W)
+                .transpose(0, 2, 1) // (N, H·W, M·C), a view
+                .reshape(perMember, example[1], example[2], channels) // (N, H, W, M·C), copied
+                .transpose(0, 3, 1, 2); // (N, M·C, H, W) view of channels-last storage
+    }
+
+    /** Images every member sees: (n, C, H, W) or (n, F). */
+    NDArray gatherShared(NDArray source, long[] index, NDManager owner) {
+        return source.get(new NDIndex("{}", owner.create(index)));
     }
 
     @Override

@@ -24,9 +24,13 @@ class BatchedZooTrainerTest {
 
     /** 64 members of one group with mixed inits, dropout (0 for a quarter of them), L2, lr and fraction. */
     private static List<ZooMember> group(ActivationKind activation, String optimizer, double lrScale, long seed) {
+        return group(64, activation, optimizer, lrScale, seed);
+    }
+
+    private static List<ZooMember> group(int size, ActivationKind activation, String optimizer, double lrScale, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<ZooMember> members = new ArrayList<>();
-        for (int id = 0; id < 64; id++) {
+        for (int id = 0; id < size; id++) {
             double dropout = id % 4 == 0 ? 0.0 : 0.5 * random.nextDouble();
             members.add(new ZooMember(id, new Hyperparameters(activation, INITS[id % INITS.length],
                     0.05 + 0.2 * random.nextDouble(), 0.1 * random.nextDouble() - 0.05, dropout,
@@ -58,6 +62,10 @@ class BatchedZooTrainerTest {
     private static void assertSameAsAlone(NetworkSpec spec, ImageSplit data, TrainingOptions options,
             List<ZooMember> members, int... ids) throws IOException {
         List<CheckpointRecord> batched = trainBatched(spec, data, options, members);
+        NetworkSpec memberSpec;
+        try (ZooTrainingData prepared = new ZooTrainingData(spec, data, options)) {
+            memberSpec = prepared.specFor(members.get(0).hyperparameters().activation());
+        }
         try (SingleNetworkTrainer single = new SingleNetworkTrainer(spec, data, options)) {
             for (int id : ids) {
                 List<CheckpointRecord> alone = new ArrayList<>();
@@ -67,8 +75,7 @@ class BatchedZooTrainerTest {
                 assertEquals(a.epoch(), b.epoch());
                 float maxDiff = 0;
                 float maxChange = 0;
-                float[] start = InitialWeights.sample(new ZooTrainingData(spec, data, options).specFor(
-                        members.get(id).hyperparameters().activation()), members.get(id).hyperparameters());
+                float[] start = InitialWeights.sample(memberSpec, members.get(id).hyperparameters());
                 for (int i = 0; i < a.weights().length; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(a.weights()[i] - b.weights()[i]));
                     maxChange = Math.max(maxChange, Math.abs(a.weights()[i] - start[i]));
@@ -88,8 +95,81 @@ class BatchedZooTrainerTest {
     void smallCnnZooMemberTrainedInAGroupOf64EqualsTheSameMemberTrainedAlone() throws IOException {
         ImageSplit data = SyntheticImages.split(28, 96, 64, 7);
         // pool 96 / batch 16 = 6 steps per epoch; one epoch
-        TrainingOptions options = new TrainingOptions(1, List.of(0, 1), 96, 32, 64, 64, 64);
+        TrainingOptions options = new TrainingOptions(1, List.of(0, 1), 96, 32, 64, 64, 32, 1);
         assertSameAsAlone(NetworkSpec.smallCnnZoo(ActivationKind.RELU), data, options,
                 group(ActivationKind.RELU, "adam", 1, 11), 0, 1, 6, 63);
+    }
+
+    @Test
+    void mlpMemberTrainedInAGroupOf64EqualsTheSameMemberTrainedAlone() throws IOException {
+        ImageSplit data = SyntheticImages.split(8, 256, 64, 8);
+        // 64 -> 32 -> 32 -> 10 tanh MLP, RMSprop, pool 256 / batch 16 = 16 steps per epoch, two epochs
+        TrainingOptions options = new TrainingOptions(2, List.of(0, 2), 256, 64, 64, 64, 32, 1);
+        assertSameAsAlone(NetworkSpec.mlp(ActivationKind.TANH, 64, 32, 32, 10), data, options,
+                group(ActivationKind.TANH, "rmsprop", 1, 12), 0, 5, 33);
+    }
+
+    @Test
+    void aDivergingMemberIsFlaggedAndLeavesTheOthersBitwiseUnchanged() throws IOException {
+        ImageSplit data = SyntheticImages.split(28, 96, 32, 9);
+        TrainingOptions options = new TrainingOptions(1, List.of(0, 1), 96, 16, 32, 64, 32, 1);
+        NetworkSpec spec = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
+        List<ZooMember> calm = group(8, ActivationKind.RELU, "sgd", 10, 13);
+        List<ZooMember> wild = new ArrayList<>(calm);
+        Hyperparameters hp = calm.get(3).hyperparameters();
+        wild.set(3, new ZooMember(3, new Hyperparameters(hp.activation(), hp.weightInit(), hp.initStd(), hp.biasInit(),
+                hp.dropout(), hp.l2(), 1e6, hp.optimizer(), hp.trainFraction(), hp.batchSize(), hp.seed())));
+        List<CheckpointRecord> withCalm = trainBatched(spec, data, options, calm);
+        List<CheckpointRecord> withWild = trainBatched(spec, data, options, wild);
+        assertFalse(last(withCalm, 3).metrics().diverged());
+        assertTrue(last(withWild, 3).metrics().diverged(), "a learning rate of 1e6 must diverge");
+        assertEquals(withCalm.size(), withWild.size(), "a diverged member is reported, not dropped");
+        for (int i = 0; i < withCalm.size(); i++) {
+            CheckpointRecord a = withCalm.get(i);
+            CheckpointRecord b = withWild.get(i);
+            if (a.networkId() == 3) {
+                continue;
+            }
+            assertEquals(a.networkId(), b.networkId());
+            assertTrue(java.util.Arrays.equals(a.weights(), b.weights()), "member " + a.networkId() + " changed");
+            assertEquals(a.metrics(), b.metrics());
+        }
+    }
+
+    @Test
+    void parallelGroupsGiveTheSameRecordsAsOneGroupAtATime() throws IOException {
+        ImageSplit data = SyntheticImages.split(8, 128, 32, 10);
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 64, 32, 32, 10);
+        TrainingOptions sequential = new TrainingOptions(1, List.of(1), 128, 16, 32, 4, 32, 1);
+        List<ZooMember> members = new ArrayList<>(group(8, ActivationKind.RELU, "adam", 1, 14));
+        for (ZooMember m : group(8, ActivationKind.RELU, "sgd", 10, 15)) {
+            members.add(new ZooMember(m.networkId() + 8, m.hyperparameters()));
+        }
+        List<CheckpointRecord> one = new ArrayList<>();
+        List<CheckpointRecord> two = new ArrayList<>();
+        try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, sequential)) {
+            trainer.train(members, one::add, TrainingProgress.NONE);
+        }
+        try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, sequential.withParallelGroups(2))) {
+            trainer.train(members, two::add, TrainingProgress.NONE);
+        }
+        assertEquals(16, one.size());
+        assertEquals(16, two.size());
+        for (CheckpointRecord a : one) {
+            CheckpointRecord b = last(two, a.networkId());
+            assertTrue(java.util.Arrays.equals(a.weights(), b.weights()), "member " + a.networkId());
+            assertEquals(a.metrics(), b.metrics());
+        }
+    }
+
+    @Test
+    void groupsSplitByActivationOptimizerAndBatchSizeIntoNearEqualParts() {
+        List<ZooMember> members = new ArrayList<>(group(10, ActivationKind.RELU, "adam", 1, 16));
+        for (ZooMember m : group(3, ActivationKind.TANH, "adam", 1, 17)) {
+            members.add(new ZooMember(m.networkId() + 10, m.hyperparameters()));
+        }
+        List<List<ZooMember>> groups = BatchedZooTrainer.groups(members, 4);
+        assertEquals(List.of(3, 3, 4, 3), groups.stream().map(List::size).collect(java.util.stream.Collectors.toList()));
+        assertEquals(ActivationKind.TANH, groups.get(3).get(0).hyperparameters().activation());
     }
 }
