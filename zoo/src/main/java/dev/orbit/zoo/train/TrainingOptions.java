@@ -64,6 +64,12 @@ public record TrainingOptions(
         }
     }
 
+    /** One group at a time ({@code parallelGroups = 1}). */
+    public TrainingOptions(int epochs, List<Integer> checkpointEpochs, int trainPoolSize, int evalTrainLimit,
+            int evalTestLimit, int maxGroupSize, int evalBatchSize) {
+        this(epochs, checkpointEpochs, trainPoolSize, evalTrainLimit, evalTestLimit, maxGroupSize, evalBatchSize, 1);
+    }
+
     /** Checkpoints at initialisation and after every epoch, whole splits, groups of 64, one at a time. */
     public static TrainingOptions everyEpoch(int epochs) {
         List<Integer> checkpoints = new ArrayList<>();
