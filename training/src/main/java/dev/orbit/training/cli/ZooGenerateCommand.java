@@ -4,13 +4,14 @@ import com.google.gson.JsonObject;
 import dev.orbit.datasets.images.ImageDatasets;
 import dev.orbit.datasets.images.ImageSplit;
 import dev.orbit.metanet.space.NetworkSpec;
-import dev.orbit.zoo.space.HyperparameterSpace;
-import dev.orbit.zoo.train.BatchedZooTrainer;
-import dev.orbit.zoo.train.TrainingOptions;
-import dev.orbit.zoo.train.ZooMember;
 import dev.orbit.zoo.format.Provenance;
 import dev.orbit.zoo.format.ZooDescription;
 import dev.orbit.zoo.format.ZooWriter;
+import dev.orbit.zoo.space.HyperparameterSpace;
+import dev.orbit.zoo.space.ZooRecipe;
+import dev.orbit.zoo.train.BatchedZooTrainer;
+import dev.orbit.zoo.train.TrainingOptions;
+import dev.orbit.zoo.train.ZooMember;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,53 +31,59 @@ import picocli.CommandLine.Option;
         description = "Train a zoo of networks and write it in Orbit's zoo format (resumable: rerun the same command).")
 final class ZooGenerateCommand extends ZooSubcommand {
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME",
-            description = "fashion-mnist, mnist or digits.")
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "fashion-mnist, mnist or digits (required unless --recipe gives it).")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset's files are (default: searched).")
     Path dataDir;
 
-    @Option(names = "--arch", required = true, paramLabel = "ARCH",
-            description = "cnn-zoo (Small CNN Zoo CNN) or mlp:W1,...,K, e.g. mlp:64,32,10.")
+    @Option(names = "--arch", paramLabel = "ARCH",
+            description = "cnn-zoo (Small CNN Zoo CNN) or mlp:W1,...,K, e.g. mlp:64,32,10 (required unless --recipe).")
     String arch;
 
-    @Option(names = "--networks", required = true, paramLabel = "N", description = "Networks in the zoo.")
-    int networks;
+    @Option(names = "--networks", paramLabel = "N", description = "Networks in the zoo (required unless --recipe).")
+    Integer networks;
 
-    @Option(names = "--epochs", required = true, paramLabel = "E", description = "Epochs each network trains.")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs each network trains (required unless --recipe).")
+    Integer epochs;
 
     @Option(names = "--checkpoints", paramLabel = "LIST", split = ",",
-            description = "Epochs at which to save a checkpoint (default: 0,1,E).")
+            description = "Epochs at which to save a checkpoint (default: the recipe's, else 0,1,E).")
     List<Integer> checkpoints;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Zoo seed (default: ${DEFAULT-VALUE}).")
-    long seed = 0;
+    @Option(names = "--seed", paramLabel = "S", description = "Zoo seed (default: the recipe's, else 0).")
+    Long seed;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The zoo folder.")
     Path out;
 
-    @Option(names = "--recipe", paramLabel = "NAME", description = "A named recipe preset (default: the Small CNN Zoo space).")
+    @Option(names = "--recipe", paramLabel = "NAME",
+            description = "A recipe preset (${COMPLETION-CANDIDATES}); other options override its values.",
+            completionCandidates = RecipeNames.class)
     String recipe;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize = 32;
+    @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size (default: the recipe's, else 32).")
+    Integer batchSize;
 
     @Option(names = "--train-pool", paramLabel = "N",
-            description = "Train on the first N training images, 0 = all (default: ${DEFAULT-VALUE}).")
-    int trainPool = 0;
+            description = "Train on the first N training images, 0 = all (default: the recipe's, else 0).")
+    Integer trainPool;
 
     @Option(names = "--eval-train", paramLabel = "N",
-            description = "Train metrics on N images of each member's subset, 0 = all (default: ${DEFAULT-VALUE}).")
-    int evalTrain = 0;
+            description = "Train metrics on N images of each member's subset, 0 = all (default: the recipe's, else 0).")
+    Integer evalTrain;
 
     @Option(names = "--eval-test", paramLabel = "N",
-            description = "Test metrics on the first N test images, 0 = all (default: ${DEFAULT-VALUE}).")
-    int evalTest = 0;
+            description = "Test metrics on the first N test images, 0 = all (default: the recipe's, else 0).")
+    Integer evalTest;
 
-    @Option(names = "--group-size", paramLabel = "M", description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
-    int groupSize = 64;
+    @Option(names = "--group-size", paramLabel = "M", description = "Networks trained at once (default: the recipe's, else 64).")
+    Integer groupSize;
+
+    @Option(names = "--parallel-groups", paramLabel = "G",
+            description = "Groups trained at once on separate threads (default: the recipe's, else 1).")
+    Integer parallelGroups;
 
     @Option(names = "--shard-rows", paramLabel = "R", description = "Checkpoints per shard, 0 = about 64 MiB (default: ${DEFAULT-VALUE}).")
     int shardRows = 0;
@@ -85,44 +92,77 @@ final class ZooGenerateCommand extends ZooSubcommand {
             description = "Commit finished networks at least this often (default: ${DEFAULT-VALUE}).")
     double commitMinutes = 5;
 
+    /** The recipe presets, for the help text. */
+    static final class RecipeNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ZooRecipe.presetNames().iterator();
+        }
+    }
+
     @Override
     int execute() throws Exception {
-        if (networks < 1 || epochs < 1) {
+        ZooRecipe preset = recipe == null ? null : ZooRecipe.preset(recipe);
+        String datasetName = pick(dataset, preset == null ? null : preset.dataset(), "--dataset");
+        int size = pick(networks, preset == null ? null : preset.networks(), "--networks");
+        TrainingOptions base = preset == null ? null : preset.training();
+        int epochCount = pick(epochs, base == null ? null : base.epochs(), "--epochs");
+        if (size < 1 || epochCount < 1) {
             throw userError("--networks and --epochs must be at least 1");
         }
-        if (recipe != null) {
-            throw userError("Unknown recipe '" + recipe + "'; no recipe presets are available in this build");
+        long zooSeed = seed != null ? seed : preset != null ? preset.seed() : 0L;
+        List<Integer> epochsToSave = checkpoints != null ? checkpoints
+                : base != null && epochs == null ? base.checkpointEpochs()
+                : new ArrayList<>(new TreeSet<>(List.of(0, 1, epochCount)));
+        HyperparameterSpace space = preset != null ? preset.space() : HyperparameterSpace.smallCnnZoo(32);
+        if (batchSize != null) {
+            space = new HyperparameterSpace(space.activations(), space.weightInits(), space.initStd(), space.biasInit(),
+                    space.dropout(), space.l2(), space.learningRate(), space.optimizers(), space.trainFraction(),
+                    List.of(batchSize));
         }
-        List<Integer> epochsToSave = checkpoints != null ? checkpoints : new ArrayList<>(new TreeSet<>(List.of(0, 1, epochs)));
-        HyperparameterSpace space = HyperparameterSpace.smallCnnZoo(batchSize);
-        TrainingOptions options = new TrainingOptions(epochs, epochsToSave, trainPool, evalTrain, evalTest, groupSize, 256);
+        TrainingOptions options = new TrainingOptions(epochCount, epochsToSave,
+                or(trainPool, base == null ? 0 : base.trainPoolSize()),
+                or(evalTrain, base == null ? 0 : base.evalTrainLimit()),
+                or(evalTest, base == null ? 0 : base.evalTestLimit()),
+                or(groupSize, base == null ? 64 : base.maxGroupSize()),
+                base == null ? 32 : base.evalBatchSize(),
+                or(parallelGroups, base == null ? 1 : base.parallelGroups()));
+        if (options.parallelGroups() > 1 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1"); // one libtorch thread per group
+        }
 
-        ImageSplit data = ImageDatasets.load(dataset, dataDir);
-        NetworkSpec spec = ZooArchitecture.parse(arch, 1, data.train().height(), data.train().width());
-        ZooDescription description = new ZooDescription(spec, dataset.toLowerCase(Locale.ROOT), seed, recipe,
-                space.toJson(), epochs, options.checkpointEpochs(), identityOptions(options));
+        ImageSplit data = ImageDatasets.load(datasetName, dataDir);
+        NetworkSpec spec = arch != null ? ZooArchitecture.parse(arch, 1, data.train().height(), data.train().width())
+                : preset != null ? preset.networkSpec()
+                : null;
+        if (spec == null) {
+            throw userError("--arch is required unless --recipe gives it");
+        }
+        ZooDescription description = new ZooDescription(spec, datasetName.toLowerCase(Locale.ROOT), zooSeed,
+                preset == null ? null : preset.name(), space.toJson(), epochCount, options.checkpointEpochs(),
+                identityOptions(options));
         Properties v = OrbitVersion.properties();
         Provenance provenance = Provenance.of(v.getProperty("version"), v.getProperty("djl"), v.getProperty("libtorch"));
         ZooWriter.Options writerOptions = ZooWriter.Options.defaults().withShardRows(shardRows)
                 .withMaxCommitInterval(Duration.ofMillis((long) (commitMinutes * 60_000)));
 
-        try (ZooWriter writer = ZooWriter.open(out, description, networks, provenance, writerOptions)) {
+        try (ZooWriter writer = ZooWriter.open(out, description, size, provenance, writerOptions)) {
             int[] remaining = writer.remainingNetworks();
-            int done = networks - remaining.length;
+            int done = size - remaining.length;
             ZooWriter.Recovery r = writer.recovery();
             if (r.resumed()) {
-                err().println("Resuming " + out + ": " + done + " of " + networks + " networks already complete"
+                err().println("Resuming " + out + ": " + done + " of " + size + " networks already complete"
                         + (r.removedTempFiles() + r.removedUncommittedShards() > 0 || r.truncatedMetricsBytes() > 0
                                 ? " (cleaned up an interrupted write)" : "") + ".");
             }
-            err().println("Training " + remaining.length + " " + spec.describe() + " networks on " + dataset
-                    + " for " + epochs + " epochs, checkpoints at " + options.checkpointEpochs() + ".");
+            err().println("Training " + remaining.length + " " + spec.describe() + " networks on " + datasetName
+                    + " for " + epochCount + " epochs, checkpoints at " + options.checkpointEpochs() + ".");
             err().flush();
             List<ZooMember> members = new ArrayList<>(remaining.length);
             for (int id : remaining) {
-                members.add(new ZooMember(id, space.sample(id, seed)));
+                members.add(new ZooMember(id, space.sample(id, zooSeed)));
             }
-            ZooProgressBar bar = new ZooProgressBar(err(), System.console() != null, done, networks);
+            ZooProgressBar bar = new ZooProgressBar(err(), System.console() != null, done, size);
             if (!members.isEmpty()) {
                 try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, options)) {
                     trainer.train(members, writer::write, bar);
@@ -139,6 +179,20 @@ final class ZooGenerateCommand extends ZooSubcommand {
                     + writer.manifest().rows() + " checkpoints in " + writer.manifest().shards().size() + " shards.");
         }
         return 0;
+    }
+
+    private static <T> T pick(T given, T fromRecipe, String option) {
+        if (given != null) {
+            return given;
+        }
+        if (fromRecipe != null) {
+            return fromRecipe;
+        }
+        throw userError(option + " is required unless --recipe gives it");
+    }
+
+    private static int or(Integer given, int fallback) {
+        return given != null ? given : fallback;
     }
 
     /** The training options that change weights or metrics, and so identify the zoo (not group sizes). */

@@ -132,6 +132,10 @@ class ZooCommandTest {
                 "--networks", "2", "--epochs", "1", "--out", fresh), "15x15");
         assertUserError(Run.orbit("zoo", "generate", "--dataset", "digits", "--arch", "mlp:8,10",
                 "--networks", "2", "--epochs", "1", "--checkpoints", "0,5", "--out", fresh), "[0, 1]");
+        assertUserError(Run.orbit("zoo", "generate", "--arch", "mlp:8,10", "--networks", "2", "--epochs", "1",
+                "--out", fresh), "--dataset is required unless --recipe gives it");
+        assertUserError(Run.orbit("zoo", "generate", "--recipe", "imagenet-1m", "--out", fresh),
+                "Unknown zoo recipe 'imagenet-1m'", "digits-quick");
         assertFalse(Files.exists(Path.of(fresh)), "a refused generate creates nothing");
         assertUserError(Run.orbit("zoo", "info", tmp.resolve("missing").toString()), "is not a folder");
         assertUserError(Run.orbit("zoo", "verify", tmp.resolve("missing").toString()), "is not a folder");
@@ -146,10 +150,26 @@ class ZooCommandTest {
     }
 
     @Test
+    void recipePresetGivesTheDefaultsThatOptionsOverride() throws Exception {
+        Path dir = tmp.resolve("recipe");
+        Run run = Run.orbit("zoo", "generate", "--recipe", "digits-quick", "--networks", "3", "--epochs", "1",
+                "--train-pool", "96", "--eval-train", "32", "--eval-test", "64", "--out", dir.toString());
+        assertEquals(0, run.code(), run.err());
+        try (ZooReader reader = ZooReader.open(dir)) {
+            assertEquals("digits-quick", reader.description().recipe());
+            assertEquals("digits", reader.description().dataset());
+            assertEquals(20240611L, reader.description().seed(), "the recipe's seed");
+            assertEquals(3466, reader.spec().parameterCount(), "the recipe's 64-32-32-10 MLP");
+            assertEquals(java.util.List.of(0, 1), reader.description().checkpointEpochs());
+            assertEquals(6, reader.rows());
+        }
+    }
+
+    @Test
     void parseErrorsExitWithTwo() {
         Run run = Run.orbit("zoo", "generate", "--dataset", "digits");
         assertEquals(2, run.code());
-        assertTrue(run.err().startsWith("Missing required options"), run.err());
+        assertTrue(run.err().startsWith("Missing required option: '--out=DIR'"), run.err());
     }
 
     private static Path copyZoo(Path target) throws Exception {
