@@ -36,6 +36,13 @@ import java.util.function.BiFunction;
  */
 final class GroupTrainer {
 
+    /**
+     * Evaluation passes are cut so the first layer's output stays under this many floats (about 24
+     * MiB): larger passes fall out of cache and past glibc's largest reusable block, and run about
+     * twice as slowly per image.
+     */
+    static final long EVAL_FIRST_LAYER_FLOATS = 6_000_000L;
+
     private final ZooTrainingData data;
     private final TrainingOptions options;
 
@@ -246,10 +253,11 @@ final class GroupTrainer {
             }
             NDArray lossSum = manager.zeros(new Shape(members)); // (M)
             NDArray correct = manager.zeros(new Shape(members)); // (M)
-            for (int start = 0; start < longest; start += options.evalBatchSize()) {
+            int chunk = evalChunk();
+            for (int start = 0; start < longest; start += chunk) {
                 try (NDScope batchScope = new NDScope()) {
                 batchScope.suppressNotUsedWarning();
-                int n = Math.min(options.evalBatchSize(), longest - start);
+                int n = Math.min(chunk, longest - start);
                 long[] index = new long[members * n];
                 int[] y = new int[members * n];
                 boolean[] valid = new boolean[members * n];
@@ -283,14 +291,25 @@ final class GroupTrainer {
             return out;
         }
 
+        /** Images per member in one evaluation pass: the option, capped by {@link #EVAL_FIRST_LAYER_FLOATS}. */
+        private int evalChunk() {
+            LayerSpec first = spec.layer(0);
+            long perImage = first.kind() == LayerKind.CONV2D
+                    ? first.outNeurons() * spec.convOutputSize(0) * spec.convOutputSize(0)
+                    : first.outNeurons();
+            long cap = Math.max(1, EVAL_FIRST_LAYER_FLOATS / (perImage * members));
+            return (int) Math.min(options.evalBatchSize(), cap);
+        }
+
         /** Mean loss and accuracy per member over all of {@code images}: {loss[M], accuracy[M]}. */
         private double[][] evaluateShared(NDArray images, int[] labels) {
             NDArray lossSum = manager.zeros(new Shape(members)); // (M)
             NDArray correct = manager.zeros(new Shape(members)); // (M)
-            for (int start = 0; start < labels.length; start += options.evalBatchSize()) {
+            int chunk = evalChunk();
+            for (int start = 0; start < labels.length; start += chunk) {
                 try (NDScope batchScope = new NDScope()) {
                     batchScope.suppressNotUsedWarning();
-                    int n = Math.min(options.evalBatchSize(), labels.length - start);
+                    int n = Math.min(chunk, labels.length - start);
                     long[] index = new long[n];
                     int[] y = new int[members * n];
                     for (int j = 0; j < n; j++) {

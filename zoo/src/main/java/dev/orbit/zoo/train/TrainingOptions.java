@@ -25,8 +25,9 @@ import java.util.TreeSet;
  *     its seeded subset order); 0 for the whole subset
  * @param evalTestLimit test metrics use the first this-many images of the test split; 0 for all
  * @param maxGroupSize at most this many members train at once (memory grows linearly with it)
- * @param evalBatchSize images per member per evaluation forward pass (about 32 keeps a group's
- *     activations in cache; larger is slower per image)
+ * @param evalBatchSize images per member per evaluation forward pass; the trainers cap it so that a
+ *     pass's first-layer output stays near 24 MiB (about 34 images per member for 64 Small CNN Zoo
+ *     CNNs), beyond which passes run about twice as slowly per image
  * @param parallelGroups groups trained at once on separate threads by {@link BatchedZooTrainer#train};
  *     each should then run libtorch single-threaded (system property
  *     {@code ai.djl.pytorch.num_threads=1} before the engine starts): on 2 cores two groups with one
