@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code orbit zoo generate} in a separate JVM, killed with SIGKILL at random moments and rerun:
  * the zoo is consistent after every kill, and the finished zoo holds every network's checkpoints
- * exactly once with the weights and metrics of an uninterrupted run.
+ * exactly once with the weights of an uninterrupted run (bitwise) and its metrics (losses to 1e-5).
  */
 class ZooGenerateResumeTest {
 
@@ -73,11 +73,22 @@ class ZooGenerateResumeTest {
         Map<String, CheckpointRecord> actual = records(dir);
         assertEquals(3 * NETWORKS, expected.size());
         assertEquals(expected.keySet(), actual.keySet(), "each network's checkpoints exactly once");
+        // Resumed networks train in other groups than in the uninterrupted run: the batched trainer gives each
+        // member the same arithmetic whatever its group, so weights are bitwise equal; evaluation losses are
+        // reduced over the group's batch and may differ in the last float32 bit.
         for (String key : expected.keySet()) {
-            assertArrayEquals(expected.get(key).weights(), actual.get(key).weights(), 0f, key);
-            assertEquals(expected.get(key).metrics(), actual.get(key).metrics(), key);
-            assertEquals(expected.get(key).hyperparameters(), actual.get(key).hyperparameters(), key);
+            CheckpointRecord e = expected.get(key);
+            CheckpointRecord a = actual.get(key);
+            assertEquals(e.hyperparameters(), a.hyperparameters(), key);
+            assertArrayEquals(e.weights(), a.weights(), 0f, key);
+            assertEquals(e.metrics().diverged(), a.metrics().diverged(), key);
+            assertEquals(e.metrics().trainAccuracy(), a.metrics().trainAccuracy(), 1e-6, key);
+            assertEquals(e.metrics().testAccuracy(), a.metrics().testAccuracy(), 1e-6, key);
+            assertEquals(e.metrics().trainLoss(), a.metrics().trainLoss(), 1e-5, key);
+            assertEquals(e.metrics().testLoss(), a.metrics().testLoss(), 1e-5, key);
         }
+        // Negative control: the loss tolerance is far below the distance between two networks' losses.
+        assertTrue(Math.abs(expected.get("0@2").metrics().trainLoss() - expected.get("1@2").metrics().trainLoss()) > 1e-3);
         try (ZooReader zoo = ZooReader.open(dir); DirectoryStream<Path> shards = Files.newDirectoryStream(dir.resolve("shards"))) {
             ZooVerification v = zoo.verify();
             assertTrue(v.ok() && v.notes().isEmpty(), v.faults() + " " + v.notes());
