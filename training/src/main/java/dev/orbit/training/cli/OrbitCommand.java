@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OrbitVersion.class,
         description = "Weight-space learning on the JVM: model zoos and metanets.",
-        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, ZooCommand.class, TrainCommand.class, PredictCommand.class, ZooSpeedCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, ZooCommand.class, TrainCommand.class, PredictCommand.class, QuickstartCommand.class, ZooSpeedCommand.class})
 public final class OrbitCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -33,6 +33,11 @@ public final class OrbitCommand implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new OrbitCommand());
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine bad = e.getCommandLine();
+            bad.getErr().println("orbit: " + e.getMessage() + " (see '" + bad.getCommandSpec().qualifiedName() + " --help')");
+            return USER_ERROR;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
                     || e instanceof java.io.UncheckedIOException || e instanceof IllegalStateException) {
