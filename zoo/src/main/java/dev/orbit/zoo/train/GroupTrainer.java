@@ -18,7 +18,6 @@ import dev.orbit.zoo.Hyperparameters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -93,6 +92,9 @@ final class GroupTrainer {
         private final NDArray weightDecays; // (M, 1)
         private final NDArray alive; // (M, 1) 1 while training, 0 once diverged
         private final List<ByteBuffer> maskBuffers; // per hidden layer, or null without dropout
+        private final List<float[]> maskValues; // host staging, filled by plain array writes
+        private final long[] seeds;
+        private final double[] rates;
 
         Run(NetworkSpec spec, List<ZooMember> group, MemberStack stack, NDManager manager, CheckpointSink sink) {
             this.spec = spec;
@@ -119,6 +121,14 @@ final class GroupTrainer {
             this.weightDecays = manager.create(decay, new Shape(members, 1));
             this.alive = manager.ones(new Shape(members, 1));
             this.maskBuffers = anyDropout ? maskBuffers() : null;
+            this.seeds = group.stream().mapToLong(member -> member.hyperparameters().seed()).toArray();
+            this.rates = group.stream().mapToDouble(member -> member.hyperparameters().dropout()).toArray();
+            this.maskValues = new ArrayList<>();
+            if (anyDropout) {
+                for (ByteBuffer buffer : maskBuffers) {
+                    maskValues.add(new float[buffer.capacity() / Float.BYTES]);
+                }
+            }
         }
 
         /** Reusable host buffers for each hidden layer's masks, in that layer's storage layout. */
@@ -199,21 +209,19 @@ final class GroupTrainer {
             List<NDArray> masks = new ArrayList<>();
             for (int l = 0; l + 1 < spec.numLayers(); l++) {
                 LayerSpec layer = spec.layer(l);
-                FloatBuffer values = maskBuffers.get(l).asFloatBuffer();
+                float[] values = maskValues.get(l);
                 Shape shape = maskShape(l);
-                for (int m = 0; m < members; m++) {
-                    Hyperparameters hp = group.get(m).hyperparameters();
-                    if (layer.kind() == LayerKind.CONV2D) {
-                        // member m's values in (n, h, w, c) order: runs of C at stride M·C
-                        int channels = layer.outNeurons();
-                        int positions = Math.toIntExact(shape.get(0) * shape.get(1) * shape.get(2));
-                        DropoutMasks.fill(values, m * channels, members * channels, channels, positions,
-                                hp.seed(), step, l, hp.dropout());
-                    } else {
-                        int block = batch * layer.outNeurons(); // member m's (N, F)
-                        DropoutMasks.fill(values, m * block, block, block, 1, hp.seed(), step, l, hp.dropout());
+                if (layer.kind() == LayerKind.CONV2D) {
+                    // (N, H', W', M·C): at each pixel, each member's C channels in turn
+                    int positions = Math.toIntExact(shape.get(0) * shape.get(1) * shape.get(2));
+                    DropoutMasks.fillInterleaved(values, 0, members, layer.outNeurons(), positions, seeds, rates, step, l);
+                } else {
+                    int block = batch * layer.outNeurons(); // member m's (N, F)
+                    for (int m = 0; m < members; m++) {
+                        DropoutMasks.fill(values, m * block, block, seeds[m], step, l, rates[m]);
                     }
                 }
+                maskBuffers.get(l).asFloatBuffer().put(values); // one bulk copy
                 NDArray mask = manager.create(maskBuffers.get(l), shape, DataType.FLOAT32); // copied
                 masks.add(layer.kind() == LayerKind.CONV2D ? mask.transpose(0, 3, 1, 2) : mask); // (N, M·C, H', W') view
             }
