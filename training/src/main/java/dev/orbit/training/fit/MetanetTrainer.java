@@ -150,7 +150,7 @@ public final class MetanetTrainer {
                 progress.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  val loss %.4f  val tau %.4f  val rmse %.4f"
                                 + "  %s  (%.0f nets/s, %.1f s)%n",
                         epoch, config.epochs(), record.trainLoss(), valLoss, tau, rmse,
-                        improved ? "best" : "best " + String.format(Locale.ROOT, "%.4f @%d", state.bestValidationTau,
+                        improved ? "new best" : "best " + String.format(Locale.ROOT, "%.4f @%d", state.bestValidationTau,
                                 state.bestEpoch),
                         record.networksPerSecond(), record.epochSeconds());
                 if (state.stoppedEarly) {
