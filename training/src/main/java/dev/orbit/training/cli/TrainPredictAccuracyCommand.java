@@ -111,6 +111,10 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "Dropout in the head (default 0).")
     Float dropout;
 
+    @Option(names = "--threads", paramLabel = "T",
+            description = "libtorch threads (default: the engine's; 1 is fastest on a busy machine).")
+    Integer threads;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -122,6 +126,14 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
 
     private int execute() throws IOException {
         PrintWriter log = spec.commandLine().getOut();
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            // Read when the engine starts, which has not happened yet in the CLI.
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", threads.toString());
+        }
         MetanetConfig config = modelConfig(model, hiddenChannels, headWidth, headDepth, dropout);
         if (!target.equals(ModelZooSource.TEST_ACCURACY) && !target.equals(ModelZooSource.GEN_GAP)) {
             throw new IllegalArgumentException("Unknown --target '" + target + "'; expected test_accuracy or gen_gap");
