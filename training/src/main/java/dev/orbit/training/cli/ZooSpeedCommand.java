@@ -50,6 +50,15 @@ final class ZooSpeedCommand extends ZooSubcommand {
     @Option(names = "--group-size", paramLabel = "M", description = "Most networks per group (default: the recipe's).")
     Integer groupSize;
 
+    @Option(names = "--batch-size", paramLabel = "B", description = "Override the recipe's batch size.")
+    Integer batchSize;
+
+    @Option(names = "--train-pool", paramLabel = "N", description = "Override the recipe's training pool (0 = all).")
+    Integer trainPool;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Override the recipe's epochs (checkpoints 0, 1, ..., E).")
+    Integer epochs;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset's files are (default: searched).")
     Path dataDir;
 
@@ -69,11 +78,28 @@ final class ZooSpeedCommand extends ZooSubcommand {
         if (groupSize != null) {
             options = options.withMaxGroupSize(groupSize);
         }
+        if (trainPool != null) {
+            options = options.withTrainPoolSize(trainPool);
+        }
+        if (epochs != null) {
+            List<Integer> every = new ArrayList<>();
+            for (int e = 0; e <= epochs; e++) {
+                every.add(e);
+            }
+            options = new TrainingOptions(epochs, every, options.trainPoolSize(), options.evalTrainLimit(),
+                    options.evalTestLimit(), options.maxGroupSize(), options.evalBatchSize(), options.parallelGroups());
+        }
+        if (batchSize != null) {
+            zoo = zoo.withSpace(zoo.space().withBatchSizes(List.of(batchSize)));
+        }
+        zoo = zoo.withTraining(options);
         ImageSplit data = ImageDatasets.load(zoo.dataset(), dataDir);
         List<ZooMember> members = zoo.withNetworks(Math.max(networks, single)).members();
-        err().printf(Locale.ROOT, "%s: %s on %s; %s, %d thread(s), groups of at most %d, %d at a time.%n",
-                zoo.name(), zoo.networkSpec().describe(), zoo.dataset(), Engine.getInstance().getEngineName(),
-                threads, options.maxGroupSize(), options.parallelGroups());
+        int steps = options.epochs() * TrainingOptions.stepsPerEpoch(
+                options.trainPoolSize() == 0 ? data.train().size() : options.trainPoolSize(), members.get(0).hyperparameters().batchSize());
+        err().printf(Locale.ROOT, "%s: %s on %s, %d steps of %d; %s, %d thread(s), groups of at most %d, %d at a time.%n",
+                zoo.name(), zoo.networkSpec().describe(), zoo.dataset(), steps, members.get(0).hyperparameters().batchSize(),
+                Engine.getInstance().getEngineName(), threads, options.maxGroupSize(), options.parallelGroups());
         err().flush();
         warmUp(zoo, data, options, members);
 

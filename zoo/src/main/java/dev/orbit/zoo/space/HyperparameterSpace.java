@@ -122,6 +122,12 @@ public record HyperparameterSpace(
                 List.of(batchSize));
     }
 
+    /** A copy drawing batch sizes from {@code sizes} instead. */
+    public HyperparameterSpace withBatchSizes(List<Integer> sizes) {
+        return new HyperparameterSpace(activations, weightInits, initStd, biasInit, dropout, l2, learningRate,
+                optimizers, trainFraction, sizes);
+    }
+
     /**
      * Member {@code networkId}'s recipe: a pure function of ({@code zooSeed}, {@code networkId}).
      * The member's own seed (initialisation, data subset and order, dropout masks) is derived the same way.

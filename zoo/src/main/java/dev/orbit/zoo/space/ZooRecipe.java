@@ -138,6 +138,11 @@ public record ZooRecipe(
         return new ZooRecipe(name, description, dataset, architecture, networks, zooSeed, space, training);
     }
 
+    /** A copy drawing members from another space. */
+    public ZooRecipe withSpace(HyperparameterSpace other) {
+        return new ZooRecipe(name, description, dataset, architecture, networks, seed, other, training);
+    }
+
     /** A copy with other training options. */
     public ZooRecipe withTraining(TrainingOptions options) {
         return new ZooRecipe(name, description, dataset, architecture, networks, seed, space, options);

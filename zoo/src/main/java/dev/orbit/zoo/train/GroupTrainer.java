@@ -182,13 +182,11 @@ final class GroupTrainer {
                 NDArray x = data.gather(data.trainImages, index, members, batch, stack.channelsLast(), manager);
                 NDArray y = manager.create(labels, new Shape(members, batch)).toType(DataType.INT64, false); // (M, N)
                 List<NDArray> masks = maskBuffers == null ? null : dropoutMasks(step);
-
                 NDArray loss;
                 try (ThreadAutograd collector = new ThreadAutograd()) {
                     NDArray logits = stack.forward(x, masks, true); // (M, N, K)
                     loss = meanCrossEntropy(logits, y); // (M)
-                    collector.backward(loss.sum());
-
+                    collector.backward(loss.sum()); // each member's gradient is its own mean loss's
                 }
                 alive.muli(isFinite(loss).reshape(members, 1).toType(DataType.FLOAT32, false));
                 NDArray mayMove = alive.gt(0.5f); // (M, 1)

@@ -13,9 +13,30 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import ai.djl.pytorch.jni.JniUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class BatchedZooTrainerTest {
+
+    private static int previousThreads;
+
+    /**
+     * One libtorch thread while these tests run: their arrays are tiny, and on a small shared machine
+     * OpenMP barriers between two threads cost more than the work (restored afterwards).
+     */
+    @BeforeAll
+    static void oneTorchThread() {
+        ai.djl.engine.Engine.getInstance(); // loads libtorch
+        previousThreads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreTorchThreads() {
+        JniUtils.setNumThreads(previousThreads);
+    }
 
     /** Weights after a few steps agree to this (float rounding of grouped vs plain kernels). */
     private static final float SAME_NETWORK_TOLERANCE = 1e-4f;
