@@ -101,7 +101,8 @@ final class ZooTrainingData implements AutoCloseable {
         }
         return rows.reshape(perMember, channels, example[1] * example[2]) // (N, M·C, H·W)
                 .transpose(0, 2, 1) // (N, H·W, M·C), a view
-                .reshape(perMember, example[1], example[2], channels) // (N, H, W, M·C), copied
+                .reshape(perMember, -1) // (N, H·W·M·C): these axes cannot merge in a view, so this copies
+                .reshape(perMember, example[1], example[2], channels) // (N, H, W, M·C), a view
                 .transpose(0, 3, 1, 2); // (N, M·C, H, W) view of channels-last storage
     }
 
