@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * prints the time the whole recipe would take at that rate and the spread of final test accuracies.
  * Wall-clock rates depend on what else the machine runs; the CPU seconds per network do less.
  */
-@Command(name = "speed", aliases = "zoo-speed", mixinStandardHelpOptions = true,
+@Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Measure networks/minute of batched zoo training against one network at a time.")
 final class ZooSpeedCommand extends ZooSubcommand {
 
