@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -231,12 +232,20 @@ final class EquivariantLinearMap {
                     .add(global.expandDims(1)); // (B, n_in, Co * n_out)
             return unfold(z, channels, neurons[l + 1]).transpose(0, 2, 1, 3); // (B, n_out, n_in, Co)
         }
-        NDArray y = w.matMul(value(store, t, Source.POINTWISE, w, training)); // (B, n_out, n_in, Co)
-        y = y.add(pooled.neurons(l).matMul(value(store, t, Source.INPUT_NEURONS, w, training)) // (B, n_in, Co)
-                .expandDims(1)); // (B, n_out, n_in, Co)
-        y = y.add(pooled.neurons(l + 1).matMul(value(store, t, Source.OUTPUT_NEURONS, w, training)) // (B, n_out, Co)
-                .expandDims(2)); // (B, n_out, n_in, Co)
-        return y.add(global.reshape(batch, 1, 1, channels)); // (B, n_out, n_in, Co)
+        // The broadcast terms are summed on the small tensors first and reach the full size once, as
+        // the "bias" of one fused matmul-add (addmm): one full-size pass instead of three, and in the
+        // backward pass two reductions of the full-size gradient instead of three.
+        long nOut = w.getShape().get(1);
+        long nIn = w.getShape().get(2);
+        long rows = batch * nOut * nIn;
+        NDArray perOutput = pooled.neurons(l + 1).matMul(value(store, t, Source.OUTPUT_NEURONS, w, training)) // (B, n_out, Co)
+                .add(global.expandDims(1)); // (B, n_out, Co)
+        NDArray perInput = pooled.neurons(l).matMul(value(store, t, Source.INPUT_NEURONS, w, training)); // (B, n_in, Co)
+        NDArray broadcast = perInput.expandDims(1).add(perOutput.expandDims(2)); // (B, n_out, n_in, Co)
+        NDArray pointwise = value(store, t, Source.POINTWISE, w, training); // (C_in * f, Co)
+        NDArray y = Linear.linear(w.reshape(rows, -1), pointwise.transpose(), broadcast.reshape(rows, channels))
+                .singletonOrThrow(); // (B * n_out * n_in, Co) = w·P + broadcast
+        return y.reshape(batch, nOut, nIn, channels); // (B, n_out, n_in, Co)
     }
 
     private NDArray biasOutput(ParameterStore store, PooledQuantities.Values pooled, int l, boolean training) {
