@@ -242,8 +242,9 @@ final class EquivariantLinearMap {
                 .add(global.expandDims(1)); // (B, n_out, Co)
         NDArray perInput = pooled.neurons(l).matMul(value(store, t, Source.INPUT_NEURONS, w, training)); // (B, n_in, Co)
         NDArray broadcast = perInput.expandDims(1).add(perOutput.expandDims(2)); // (B, n_out, n_in, Co)
-        NDArray pointwise = value(store, t, Source.POINTWISE, w, training); // (C_in * f, Co)
-        NDArray y = Linear.linear(w.reshape(rows, -1), pointwise.transpose(), broadcast.reshape(rows, channels))
+        NDArray pointwise = value(store, t, Source.POINTWISE, w, training).transpose(); // (Co, C_in * f), a view
+        pointwise.attach(w.getManager()); // a view made from the parameter would join the model's manager for good
+        NDArray y = Linear.linear(w.reshape(rows, -1), pointwise, broadcast.reshape(rows, channels))
                 .singletonOrThrow(); // (B * n_out * n_in, Co) = w·P + broadcast
         return y.reshape(batch, nOut, nIn, channels); // (B, n_out, n_in, Co)
     }

@@ -55,19 +55,23 @@ public final class IoEmbedding extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        // Broadcasting aligns trailing axes, so only the output embedding needs a reshape; every
+        // array derived here is owned by the inputs' manager (one derived from a parameter would
+        // otherwise join the model's manager and stay there for good, a leak per step).
         int last = spec.numLayers() - 1;
         NDList out = new NDList(inputs);
         NDArray w0 = inputs.get(0); // (B, n_1, n_0, C_0)
         NDArray in = parameterStore.getValue(inEmbedding, w0.getDevice(), training); // (n_0, C_0)
-        in = in.expandDims(0).expandDims(0); // (1, 1, n_0, C_0)
-        out.set(0, w0.add(in)); // (B, n_1, n_0, C_0)
+        out.set(0, w0.add(in)); // (B, n_1, n_0, C_0) + (n_0, C_0)
         NDArray wl = out.get(2 * last); // (B, n_L, n_{L-1}, C_{L-1})
         NDArray o = parameterStore.getValue(outEmbedding, wl.getDevice(), training); // (n_L, C_{L-1})
-        o = o.expandDims(1).expandDims(0); // (1, n_L, 1, C_{L-1})
+        Shape os = o.getShape();
+        o = o.reshape(os.get(0), 1, os.get(1)); // (n_L, 1, C_{L-1}), a view
+        o.attach(wl.getManager());
         out.set(2 * last, wl.add(o)); // (B, n_L, n_{L-1}, C_{L-1})
         NDArray bl = inputs.get(2 * last + 1); // (B, n_L, C)
         NDArray ob = parameterStore.getValue(outBiasEmbedding, bl.getDevice(), training); // (n_L, C)
-        out.set(2 * last + 1, bl.add(ob.expandDims(0))); // (B, n_L, C)
+        out.set(2 * last + 1, bl.add(ob)); // (B, n_L, C) + (n_L, C)
         return out;
     }
 
