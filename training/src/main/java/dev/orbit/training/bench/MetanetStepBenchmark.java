@@ -42,6 +42,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * NFN with hidden channels 16, 16, 5, its pool and an MLP head of width 1000 (depth 2), on a batch
  * of 32 Small CNN Zoo networks. Mirrors {@code tools/nfn-reference/bench_step.py}, which times the
  * reference implementation on the same configuration.
+ *
+ * <p>{@code threads} is libtorch's intra-op thread count, set before the engine starts (so each
+ * value needs its own fork, JMH's default): 2 is the reference's setting and this machine's core
+ * count, 1 avoids OpenMP's spin-waiting, which on a busy machine costs several times the work.
+ * Each step runs in its own NDManager, so its arrays are freed when it ends, as in a training loop;
+ * the loss read is the step's only host synchronisation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,6 +63,10 @@ public class MetanetStepBenchmark {
     @Param({"HNP", "NP"})
     public String variant;
 
+    /** libtorch intra-op threads. */
+    @Param({"1", "2"})
+    public int threads;
+
     private NDManager manager;
     private Model model;
     private Trainer trainer;
@@ -65,6 +75,7 @@ public class MetanetStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads)); // read when the engine starts
         Engine.getInstance().setRandomSeed(42);
         NetworkSpec spec = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
         EquivariantNfn.Variant v = EquivariantNfn.Variant.valueOf(variant);
@@ -98,13 +109,17 @@ public class MetanetStepBenchmark {
 
     @Benchmark
     public void trainingStep(Blackhole blackhole) {
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray prediction = trainer.forward(input).singletonOrThrow(); // (B, 1)
-            NDArray loss = prediction.sub(target).square().mean();
-            collector.backward(loss);
-            blackhole.consume(loss.getFloat());
+        try (NDManager step = manager.newSubManager()) {
+            input.tempAttach(step); // the step's arrays follow their inputs into step and are freed with it
+            target.tempAttach(step);
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDArray prediction = trainer.forward(input).singletonOrThrow(); // (B, 1)
+                NDArray loss = prediction.sub(target).square().mean();
+                collector.backward(loss);
+                blackhole.consume(loss.getFloat());
+            }
+            trainer.step();
         }
-        trainer.step();
     }
 
     @TearDown(Level.Trial)
