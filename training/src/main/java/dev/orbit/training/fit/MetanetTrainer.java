@@ -138,7 +138,9 @@ public final class MetanetTrainer {
             } else {
                 state.staleEpochs++;
             }
-            state.stoppedEarly = config.patience() > 0 && state.staleEpochs >= config.patience() && epoch < config.epochs();
+            boolean diverged = Double.isNaN(stepStats[0]);
+            state.stoppedEarly = diverged
+                    || config.patience() > 0 && state.staleEpochs >= config.patience() && epoch < config.epochs();
             EpochRecord record = new EpochRecord(epoch, stepStats[0], valLoss, tau, rmse, trainSeconds,
                     (System.nanoTime() - start) / 1e9, (long) stepStats[1]);
             state.history.add(record);
@@ -153,7 +155,9 @@ public final class MetanetTrainer {
                         improved ? "new best" : "best " + String.format(Locale.ROOT, "%.4f @%d", state.bestValidationTau,
                                 state.bestEpoch),
                         record.networksPerSecond(), record.epochSeconds());
-                if (state.stoppedEarly) {
+                if (diverged) {
+                    progress.printf(Locale.ROOT, "stopping: every update of epoch %d had a non-finite loss; keeping the best epoch%n", epoch);
+                } else if (state.stoppedEarly) {
                     progress.printf(Locale.ROOT, "stopping early: no better validation tau for %d epochs%n", config.patience());
                 }
             }
@@ -196,6 +200,7 @@ public final class MetanetTrainer {
         double lossSum = 0;
         long seen = 0;
         long stepNanos = 0;
+        int skipped = 0;
         for (int from = 0; from < n; from += config.batchSize()) {
             long[] batch = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.batchSize()));
             long t0 = System.nanoTime();
@@ -209,13 +214,22 @@ public final class MetanetTrainer {
                     collector.backward(l);
                     loss = l.getFloat();
                 }
+                if (!Float.isFinite(loss)) {
+                    // An exploding batch must not poison the parameters: skip its update.
+                    skipped++;
+                    continue;
+                }
                 adam.step(config.learningRate());
                 lossSum += (double) loss * batch.length;
+            } finally {
+                stepNanos += System.nanoTime() - t0;
             }
-            stepNanos += System.nanoTime() - t0;
             seen += batch.length;
         }
-        return new double[] {lossSum / seen, seen, stepNanos / 1e9};
+        if (skipped > 0 && progress != null) {
+            progress.printf(Locale.ROOT, "epoch %d: skipped %d update(s) with a non-finite loss%n", epoch, skipped);
+        }
+        return new double[] {seen == 0 ? Double.NaN : lossSum / seen, seen, stepNanos / 1e9};
     }
 
     /**
