@@ -156,11 +156,9 @@ final class PooledQuantities {
         List<NDArray> incomingMeans = new ArrayList<>();
         List<NDArray> outgoingMeans = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            // sum then scale the small result, rather than mean: the gradient of a sum is a broadcast
-            // view that is added into the input's gradient, while a mean's is a full-size new array.
             NDArray w = x.weight(l); // (B, n_{l+1}, n_l, C_l)
-            incomingMeans.add(w.sum(new int[] {2}).div(neuronCounts[l])); // (B, n_{l+1}, C_l)
-            outgoingMeans.add(w.sum(new int[] {1}).div(neuronCounts[l + 1])); // (B, n_l, C_l)
+            incomingMeans.add(w.mean(new int[] {2})); // (B, n_{l+1}, C_l)
+            outgoingMeans.add(w.mean(new int[] {1})); // (B, n_l, C_l)
         }
         List<NDArray> neurons = new ArrayList<>();
         NDList global = new NDList();
