@@ -46,6 +46,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@code threads} is libtorch's intra-op thread count, set before the engine starts (so each
  * value needs its own fork, JMH's default): 2 is the reference's setting and this machine's core
  * count, 1 avoids OpenMP's spin-waiting, which on a busy machine costs several times the work.
+ * {@code OMP_WAIT_POLICY=PASSIVE} in the environment of {@code orbit bench} (the fork inherits it)
+ * stops the spinning too; give the reference script the same environment when comparing.
  * Each step runs in its own NDManager, so its arrays are freed when it ends, as in a training loop;
  * the loss read is the step's only host synchronisation.
  */
