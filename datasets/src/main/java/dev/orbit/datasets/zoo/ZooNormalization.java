@@ -19,6 +19,11 @@ import java.nio.file.Path;
  * <p>Layers of a zoo differ in scale by orders of magnitude (first-layer kernels versus the logit
  * layer); without this a metanet's first layer sees mostly one tensor. Serialised as versioned JSON
  * next to a trained metanet so prediction applies the same map.
+ *
+ * <p>NFN's own predictors differ: its HNP predictor reads raw weights, its NP predictor
+ * standardises every entry position separately (not permutation-invariant in general). One pair
+ * per tensor is exactly invariant; the unit scale it gives is a few times that of raw weights,
+ * which is why {@code FitConfig}'s default learning rate is below NFN's 1e-3.
  */
 public final class ZooNormalization {
 
