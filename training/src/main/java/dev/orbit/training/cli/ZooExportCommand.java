@@ -32,6 +32,11 @@ final class ZooExportCommand extends ZooSubcommand {
     @Option(names = "--split-seed", paramLabel = "S", description = "Seed of split.csv's row order (default: ${DEFAULT-VALUE}).")
     long splitSeed = 0;
 
+    @Option(names = "--final-step", paramLabel = "N",
+            description = "Write step N for each network's final checkpoint (86: NFN's loader keeps only step 86);"
+                    + " default: step = epoch.")
+    int finalStep = -1;
+
     @Parameters(index = "0", paramLabel = "DIR", description = "The zoo folder.")
     Path dir;
 
@@ -45,7 +50,7 @@ final class ZooExportCommand extends ZooSubcommand {
         }
         try (ZooReader zoo = ZooReader.open(dir)) {
             CnnZooExporter.Summary s = CnnZooExporter.export(zoo, outDir,
-                    new CnnZooExporter.Options(keepDiverged, splitSeed));
+                    new CnnZooExporter.Options(keepDiverged, splitSeed, finalStep));
             out().println("Exported " + s.rowsWritten() + " checkpoints x " + s.parameterCount() + " parameters to "
                     + outDir + (s.rowsSkipped() > 0 ? " (skipped " + s.rowsSkipped() + " with non-finite weights)" : "")
                     + ".");

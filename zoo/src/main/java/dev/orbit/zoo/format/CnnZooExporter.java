@@ -27,7 +27,8 @@ import java.util.zip.GZIPOutputStream;
  * {@code ZooDataset} and other weight-space code read: {@code weights.npy} (rows x P float32, one row
  * per checkpoint in zoo row order, TensorFlow variable layout), {@code layout.csv}, and
  * {@code metrics.csv.gz} with the Small CNN Zoo's columns ({@code config.*}, {@code step} = epoch,
- * {@code test_accuracy}, ...) plus Orbit's {@code network_id}, {@code diverged} and {@code gen_gap}.
+ * {@code test_accuracy}, ...) plus Orbit's {@code network_id}, {@code diverged}, {@code gen_gap} and
+ * {@code epoch} (the true epoch, which {@code step} may relabel: see {@link Options#finalStep()}).
  * It also writes {@code split.csv}, a seeded permutation of the rows, headerless, which is the
  * {@code idcs_file} NFN's loader expects.
  *
@@ -42,7 +43,7 @@ public final class CnnZooExporter {
             "config.dropout", "config.epochs", "config.init_std", "config.l2reg", "config.learning_rate",
             "config.num_layers", "config.num_units", "config.optimizer", "config.random_seed",
             "config.train_fraction", "config.w_init", "modeldir", "step", "test_accuracy", "test_loss",
-            "train_accuracy", "train_loss", "network_id", "diverged", "gen_gap");
+            "train_accuracy", "train_loss", "network_id", "diverged", "gen_gap", "epoch");
 
     /** File names of an export. */
     public static final String WEIGHTS = "weights.npy";
@@ -59,10 +60,28 @@ public final class CnnZooExporter {
      * @param keepNonFinite keep checkpoints whose weights are not all finite (diverged networks);
      *     NFN's loader asserts finite weights, so they are dropped by default
      * @param splitSeed seed of the row permutation in {@code split.csv}
+     * @param finalStep when not negative, the {@code step} written for each network's final-epoch
+     *     checkpoint. NFN's {@code ZooDataset} keeps only rows with {@code step == 86} (the Small
+     *     CNN Zoo's last step), so 86 lets it read a zoo trained for any number of epochs unchanged;
+     *     -1 writes the epoch
      */
-    public record Options(boolean keepNonFinite, long splitSeed) {
+    public record Options(boolean keepNonFinite, long splitSeed, int finalStep) {
 
-        /** @return drop non-finite checkpoints, split seed 0 */
+        /** The step NFN's loader keeps. */
+        public static final int NFN_FINAL_STEP = 86;
+
+        public Options {
+            if (finalStep < -1) {
+                throw new IllegalArgumentException("Final step must be -1 (keep epochs) or >= 0, got " + finalStep);
+            }
+        }
+
+        /** Without a final-step relabel. */
+        public Options(boolean keepNonFinite, long splitSeed) {
+            this(keepNonFinite, splitSeed, -1);
+        }
+
+        /** @return drop non-finite checkpoints, split seed 0, step = epoch */
         public static Options defaults() {
             return new Options(false, 0);
         }
@@ -106,6 +125,12 @@ public final class CnnZooExporter {
         CnnZooLayout layout = CnnZooLayout.of(spec);
         int p = layout.parameterCount();
         Map<String, String> constant = constantColumns(zoo.description());
+        int finalEpoch = zoo.description().finalEpoch();
+        if (options.finalStep() >= 0 && options.finalStep() != finalEpoch
+                && zoo.description().checkpointEpochs().contains(options.finalStep())) {
+            throw new IllegalArgumentException("Cannot label the final epoch " + finalEpoch + " as step "
+                    + options.finalStep() + ": the zoo also has a checkpoint at epoch " + options.finalStep());
+        }
         Path weightsTemp = temp(outDir, WEIGHTS);
         Path metricsTemp = temp(outDir, METRICS);
         int[] counts = new int[2];
@@ -122,7 +147,8 @@ public final class CnnZooExporter {
                 }
                 layout.toTensorFlow(r.weights(), 0, tf, 0);
                 weights.appendRow(tf);
-                metrics.write(metricsLine(r, constant));
+                int step = options.finalStep() >= 0 && r.epoch() == finalEpoch ? options.finalStep() : r.epoch();
+                metrics.write(metricsLine(r, step, constant));
                 counts[0]++;
             });
         }
@@ -164,7 +190,7 @@ public final class CnnZooExporter {
         return m;
     }
 
-    private static String metricsLine(CheckpointRecord r, Map<String, String> constant) {
+    private static String metricsLine(CheckpointRecord r, int step, Map<String, String> constant) {
         Hyperparameters h = r.hyperparameters();
         CheckpointMetrics m = r.metrics();
         Map<String, String> v = new LinkedHashMap<>(constant);
@@ -180,7 +206,7 @@ public final class CnnZooExporter {
         v.put("config.train_fraction", MetricsCsv.number(h.trainFraction()));
         v.put("config.w_init", h.weightInit());
         v.put("modeldir", String.format(java.util.Locale.ROOT, "network-%06d", r.networkId()));
-        v.put("step", Integer.toString(r.epoch()));
+        v.put("step", Integer.toString(step));
         v.put("test_accuracy", MetricsCsv.number(m.testAccuracy()));
         v.put("test_loss", MetricsCsv.number(m.testLoss()));
         v.put("train_accuracy", MetricsCsv.number(m.trainAccuracy()));
@@ -188,6 +214,7 @@ public final class CnnZooExporter {
         v.put("network_id", Integer.toString(r.networkId()));
         v.put("diverged", m.diverged() ? "True" : "False");
         v.put("gen_gap", MetricsCsv.number(m.generalizationGap()));
+        v.put("epoch", Integer.toString(r.epoch()));
         return METRICS_COLUMNS.stream().map(c -> MetricsCsv.quote(v.get(c))).collect(Collectors.joining(",")) + "\n";
     }
 

@@ -200,7 +200,7 @@ public final class CnnZooImporter implements AutoCloseable {
                     num(t, "test_accuracy", row), num(t, "test_loss", row),
                     Boolean.parseBoolean(cell(t, "diverged", row)));
             return new CheckpointRecord(Integer.parseInt(cell(t, "network_id", row)),
-                    Integer.parseInt(cell(t, "step", row)), h, weights(row), m);
+                    Integer.parseInt(cell(t, t.containsKey("epoch") ? "epoch" : "step", row)), h, weights(row), m);
         } catch (IllegalArgumentException e) {
             throw ManifestFields.corrupt(where, "cannot be read as an Orbit checkpoint (" + e.getMessage() + ")");
         }

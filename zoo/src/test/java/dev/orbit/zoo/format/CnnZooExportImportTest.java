@@ -129,6 +129,41 @@ class CnnZooExportImportTest {
     }
 
     @Test
+    void finalStepRelabelLetsNfnsLoaderFindTheTrainedCheckpoints() throws Exception {
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
+        Path zooDir = tmp.resolve("zoo");
+        SyntheticZoo.write(zooDir, SyntheticZoo.description(spec, SEED), 4, 4);
+        try (ZooReader zoo = ZooReader.open(zooDir)) {
+            CnnZooExporter.export(zoo, tmp.resolve("nfn"), new CnnZooExporter.Options(false, 0, 86));
+            CnnZooExporter.export(zoo, tmp.resolve("plain"), CnnZooExporter.Options.defaults());
+            // The zoo has a checkpoint at epoch 1, so the final epoch 3 cannot also be called step 1.
+            IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+                    () -> CnnZooExporter.export(zoo, tmp.resolve("clash"), new CnnZooExporter.Options(false, 0, 1)));
+            assertTrue(clash.getMessage().contains("epoch 1"), clash.getMessage());
+        }
+        try (CnnZooImporter relabelled = CnnZooImporter.open(tmp.resolve("nfn"));
+                CnnZooImporter plain = CnnZooImporter.open(tmp.resolve("plain"))) {
+            double[] steps = relabelled.numbers("step");
+            double[] epochs = relabelled.numbers("epoch");
+            int kept = 0;
+            for (int row = 0; row < steps.length; row++) {
+                // NFN's filter: step == 86 selects exactly the final-epoch rows, other steps stay epochs.
+                assertEquals(epochs[row] == 3, steps[row] == 86, "row " + row);
+                if (steps[row] != 86) {
+                    assertEquals(epochs[row], steps[row]);
+                } else {
+                    kept++;
+                }
+                // The importer still reports the true epoch.
+                assertEquals(plain.record(row).epoch(), relabelled.record(row).epoch());
+            }
+            assertEquals(4, kept);
+            // Negative control: without the relabel no row carries step 86.
+            assertTrue(Arrays.stream(plain.numbers("step")).noneMatch(v -> v == 86));
+        }
+    }
+
+    @Test
     void nonFiniteCheckpointsAreDroppedUnlessKept() throws Exception {
         NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
         ZooDescription d = SyntheticZoo.description(spec, SEED);
