@@ -1,5 +1,6 @@
 package dev.orbit.metanet.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -22,6 +23,8 @@ import java.util.Arrays;
  * {@code IoEmbedding}] -> equivariant layer ({@link EquivariantNfn.Variant}) -> activation ->
  * [dropout], then invariant pooling of the same variant, then an {@link MlpHead}. NFN's Small CNN
  * Zoo predictor is HNP with channels 16, 16, 5 and a 1000-wide head of depth 2 (the defaults).
+ * With {@link Builder#optAppendStatistics} the head also reads the {@link StatNn} statistics of the
+ * input (NFN's {@code append_stats}): both parts are invariant, so the model stays invariant.
  *
  * <p>Input: the interleaved weight-space NDList W_0, b_0, W_1, b_1, ... of raw weights (C = 1 unless
  * {@link Builder#optInChannels}) with weights (B, n_l, n_{l-1}, C * f_l), biases (B, n_l, C).
@@ -35,7 +38,9 @@ public final class InvariantNfn extends AbstractBlock {
     private final int[] hiddenChannels;
     private final int outputSize;
     private final long pooledSize;
+    private final boolean appendStatistics;
     private final EquivariantNfnStack stack;
+    private final MlpHead head;
 
     InvariantNfn(Builder builder) {
         super(VERSION);
@@ -53,17 +58,19 @@ public final class InvariantNfn extends AbstractBlock {
             stack.addDropout(i, builder.featureDropout);
         }
         pooledSize = variant.poolOutputSize(spec, stack.channels());
+        appendStatistics = builder.appendStatistics;
         stack.add("pool", variant.newPool(spec));
-        stack.add("head", MlpHead.builder()
+        for (Pair<String, Block> block : stack.blocks()) {
+            addChildBlock(block.getKey(), block.getValue());
+        }
+        // Registered last, as before statistics could be appended: parameter files keep their order.
+        head = addChildBlock("head", MlpHead.builder()
                 .setHiddenWidth(builder.headWidth)
                 .setDepth(builder.headDepth)
                 .setOutputSize(outputSize)
                 .optDropout(builder.headDropout)
                 .optActivation(builder.activation)
                 .build());
-        for (Pair<String, Block> block : stack.blocks()) {
-            addChildBlock(block.getKey(), block.getValue());
-        }
     }
 
     public static Builder builder() {
@@ -73,17 +80,32 @@ public final class InvariantNfn extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return stack.forward(parameterStore, inputs, training, params); // (B, outputSize)
+        NDArray pooled = stack.forward(parameterStore, inputs, training, params).singletonOrThrow(); // (B, P)
+        if (appendStatistics) {
+            pooled = pooled.concat(StatNn.statistics(inputs), 1); // (B, P + 14 L C)
+        }
+        return head.forward(parameterStore, new NDList(pooled), training, params); // (B, outputSize)
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         stack.initialize(manager, dataType, inputShapes);
+        head.initialize(manager, dataType, headInputShape(inputShapes));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return stack.outputShapes(inputShapes);
+        return head.getOutputShapes(new Shape[] {headInputShape(inputShapes)});
+    }
+
+    /** (B, P) pooled features, plus the statistics when appended. */
+    private Shape headInputShape(Shape[] inputShapes) {
+        Shape pooled = stack.outputShapes(inputShapes)[0]; // (B, P)
+        if (!appendStatistics) {
+            return pooled;
+        }
+        long channels = inputShapes[1].get(inputShapes[1].dimension() - 1);
+        return new Shape(pooled.get(0), pooled.get(1) + StatNn.featureCount(spec, Math.toIntExact(channels)));
     }
 
     public NetworkSpec getNetworkSpec() {
@@ -102,7 +124,17 @@ public final class InvariantNfn extends AbstractBlock {
         return outputSize;
     }
 
-    /** Size of the pooled invariant vector the head reads. */
+    /** The MLP that reads the pooled features (and statistics). */
+    public MlpHead getHead() {
+        return head;
+    }
+
+    /** Whether the head also reads the {@link StatNn} statistics of the input. */
+    public boolean isAppendingStatistics() {
+        return appendStatistics;
+    }
+
+    /** Size of the pooled invariant vector (without appended statistics). */
     public long getPooledSize() {
         return pooledSize;
     }
@@ -110,7 +142,7 @@ public final class InvariantNfn extends AbstractBlock {
     @Override
     public String toString() {
         return "InvariantNfn(" + variant + ", channels " + Arrays.toString(hiddenChannels) + ", pooled " + pooledSize
-                + " -> " + outputSize + " on " + spec.describe() + ")";
+                + (appendStatistics ? " + statistics" : "") + " -> " + outputSize + " on " + spec.describe() + ")";
     }
 
     /** Builds an {@link InvariantNfn}. */
@@ -129,6 +161,7 @@ public final class InvariantNfn extends AbstractBlock {
         private int fourierMappingSize;
         private float fourierSigma = 10f;
         private long fourierSeed;
+        private boolean appendStatistics;
 
         Builder() {}
 
@@ -206,6 +239,15 @@ public final class InvariantNfn extends AbstractBlock {
             this.fourierMappingSize = mappingSize;
             this.fourierSigma = sigma;
             this.fourierSeed = seed;
+            return this;
+        }
+
+        /**
+         * Optional: let the head read the {@link StatNn} statistics of the input next to the pooled
+         * features (NFN's {@code append_stats}); default off.
+         */
+        public Builder optAppendStatistics(boolean appendStatistics) {
+            this.appendStatistics = appendStatistics;
             return this;
         }
 

@@ -139,6 +139,36 @@ class InvariantNfnTest {
         }
     }
 
+    /**
+     * Appending the StatNN statistics (NFN's append_stats) keeps the model invariant, widens the
+     * head's input by 14 per layer and channel, and the statistics reach the output: a model whose
+     * equivariant part is identical predicts differently once the head also reads them.
+     */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void appendedStatisticsKeepInvarianceAndReachTheHead(Variant variant) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (NetworkSpec spec : new NetworkSpec[] {INR_MLP, CNN}) {
+                Engine.getInstance().setRandomSeed(451);
+                WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, 2, 2, 452);
+                InvariantNfn model = EquivarianceCheck.initialise(manager,
+                        small(spec, variant).optInChannels(2).optAppendStatistics(true)
+                                .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x); // no dead units: see below
+                float error = EquivarianceCheck.invarianceError(manager, model, PermutationAction.random(spec, 453), x);
+                assertTrue(error <= TOLERANCE, variant + " " + spec + " with statistics: invariance error " + error);
+                Shape headIn = model.getHead().getParameters().get(0).getValue().getArray().getShape();
+                assertEquals(model.getPooledSize() + StatNn.featureCount(spec, 2), headIn.get(1), "head input width");
+                TestNetworks.assertEveryParameterGetsAGradient(manager, model, x.toNDList(), 454);
+                // The statistics reach the output: cutting their columns of the first head layer changes it.
+                NDArray with = EquivarianceCheck.applyInvariant(manager, model, x);
+                NDArray w = model.getHead().getParameters().get(0).getValue().getArray();
+                w.set(new ai.djl.ndarray.index.NDIndex(":, {}:", model.getPooledSize()), 0f);
+                NDArray without = EquivarianceCheck.applyInvariant(manager, model, x);
+                assertTrue(with.sub(without).abs().max().getFloat() > CHANGED, "statistics must change the prediction");
+            }
+        }
+    }
+
     @Test
     void defaultsAreNfnsPredictor() {
         InvariantNfn model = InvariantNfn.builder().setNetworkSpec(CNN).setVariant(Variant.HNP).setOutputSize(1).build();

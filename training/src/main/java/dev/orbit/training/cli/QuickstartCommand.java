@@ -100,7 +100,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             sizes = new int[] {split.train().length, split.validation().length, split.test().length};
             log.printf(Locale.ROOT, "%n[2/3] Metanets predicting test accuracy from weights (train %d, validation %d,"
                     + " test %d networks)%n", sizes[0], sizes[1], sizes[2]);
-            FitConfig fit = new FitConfig(epochs, 8, 1e-3f, seed, 8);
+            FitConfig fit = FitConfig.defaults().withEpochs(epochs).withSeed(seed).withPatience(8);
             for (MetanetConfig config : configs) {
                 log.println();
                 results.add(PredictionRun.builder()

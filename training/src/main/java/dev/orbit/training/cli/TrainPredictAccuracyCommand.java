@@ -45,7 +45,8 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--model", defaultValue = "nfn-hnp", paramLabel = "NAME",
-            description = "nfn-hnp, nfn-np, statnn or flat-mlp (default: ${DEFAULT-VALUE}).")
+            description = "nfn-hnp, nfn-np, nfn-hnp-stat (HNP + StatNN statistics), statnn or flat-mlp"
+                    + " (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--target", defaultValue = "test_accuracy", paramLabel = "TARGET",
@@ -64,8 +65,8 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Networks per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate;
+    @Option(names = "--lr", description = "Adam learning rate (default: FitConfig's, 3e-4).")
+    Float learningRate;
 
     @Option(names = "--patience", defaultValue = "10",
             description = "Stop after this many epochs without a better validation tau; 0 never (default: ${DEFAULT-VALUE}).")
@@ -138,7 +139,11 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
         if (!target.equals(ModelZooSource.TEST_ACCURACY) && !target.equals(ModelZooSource.GEN_GAP)) {
             throw new IllegalArgumentException("Unknown --target '" + target + "'; expected test_accuracy or gen_gap");
         }
-        FitConfig fit = new FitConfig(epochs, batchSize, learningRate, seed, patience);
+        FitConfig fit = FitConfig.defaults().withEpochs(epochs).withBatchSize(batchSize).withSeed(seed)
+                .withPatience(patience);
+        if (learningRate != null) {
+            fit = fit.withLearningRate(learningRate);
+        }
         PredictionRun.Augmentation augmentation = PredictionRun.Augmentation.parse(augment);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : detectFormat(zoo);
         try (ModelZooSource source = open(zoo, fmt, checkpoint, imageSize)) {
@@ -190,7 +195,7 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
         MetanetConfig c = MetanetConfig.defaults(name);
         if (channels != null) {
             if (!name.startsWith("nfn-")) {
-                throw new IllegalArgumentException("--hidden-channels applies to nfn-hnp and nfn-np, not " + name);
+                throw new IllegalArgumentException("--hidden-channels applies to the nfn-* models, not " + name);
             }
             c = c.withHiddenChannels(channels);
         }

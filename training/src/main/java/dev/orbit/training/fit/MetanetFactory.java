@@ -16,6 +16,8 @@ import java.util.List;
  *   <li>{@code nfn-hnp}: invariant NFN with HNP layers (hidden neurons permutable: the exact
  *       symmetry of the zoo's networks);
  *   <li>{@code nfn-np}: invariant NFN with NP layers (every neuron treated as permutable);
+ *   <li>{@code nfn-hnp-stat}: {@code nfn-hnp} whose head also reads the StatNN statistics (NFN's
+ *       {@code append_stats}): the pooled HNP features and the hand-made ones side by side;
  *   <li>{@code statnn}: per-layer weight statistics and an MLP (Unterthiner et al. 2020);
  *   <li>{@code flat-mlp}: an MLP on the flat weight vector (not invariant; the weak baseline).
  * </ul>
@@ -24,7 +26,7 @@ import java.util.List;
  */
 public final class MetanetFactory {
 
-    private static final List<String> NAMES = List.of("nfn-hnp", "nfn-np", "statnn", "flat-mlp");
+    private static final List<String> NAMES = List.of("nfn-hnp", "nfn-np", "nfn-hnp-stat", "statnn", "flat-mlp");
 
     private MetanetFactory() {}
 
@@ -39,9 +41,11 @@ public final class MetanetFactory {
         switch (config.name()) {
             case "nfn-hnp":
             case "nfn-np":
+            case "nfn-hnp-stat":
                 return InvariantNfn.builder()
                         .setNetworkSpec(spec)
-                        .setVariant(config.name().equals("nfn-hnp") ? EquivariantNfn.Variant.HNP : EquivariantNfn.Variant.NP)
+                        .setVariant(config.name().equals("nfn-np") ? EquivariantNfn.Variant.NP : EquivariantNfn.Variant.HNP)
+                        .optAppendStatistics(config.name().equals("nfn-hnp-stat"))
                         .setOutputSize(1)
                         .optHiddenChannels(config.hiddenChannels())
                         .optHeadWidth(config.headWidth())
