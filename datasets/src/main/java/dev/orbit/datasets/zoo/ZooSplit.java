@@ -184,6 +184,19 @@ public record ZooSplit(int[] train, int[] validation, int[] test) {
         return nfn(CsvRows.readIntColumn(splitCsv), source.fileRows());
     }
 
+    /**
+     * This split with only {@code n} training networks, a seeded random subset (validation and test
+     * unchanged): for learning curves over the training-set size against one fixed test split.
+     */
+    public ZooSplit withTrainingSubset(int n, long seed) {
+        if (n < 1 || n > train.length) {
+            throw new IllegalArgumentException("A training subset needs 1 to " + train.length + " networks, got " + n);
+        }
+        int[] order = train.clone();
+        shuffle(order, new SplittableRandom(seed));
+        return new ZooSplit(Arrays.copyOf(order, n), validation, test);
+    }
+
     /** Reads a headerless split file of row indices, one per line. */
     public static int[] readOrder(Path splitCsv) throws IOException {
         return CsvRows.readIntColumn(splitCsv);

@@ -99,6 +99,27 @@ class ZooSplitTest {
         assertEquals(a, ZooSplit.fromJson(a.toJson()));
     }
 
+
+    @Test
+    void trainingSubsetKeepsValidationAndTestAndDrawsASeededSubset() {
+        ZooSplit full = ZooSplit.random(100, 0.2, 0.3, 7);
+        ZooSplit sub = full.withTrainingSubset(20, 1);
+        assertEquals(20, sub.train().length);
+        assertArrayEquals(full.validation(), sub.validation());
+        assertArrayEquals(full.test(), sub.test());
+        Set<Integer> trainRows = new HashSet<>();
+        for (int r : full.train()) {
+            trainRows.add(r);
+        }
+        for (int r : sub.train()) {
+            assertTrue(trainRows.remove(r), "row " + r + " is a training row, drawn once");
+        }
+        assertEquals(sub, full.withTrainingSubset(20, 1));
+        // Negative control: another seed draws other networks.
+        assertNotEquals(sub, full.withTrainingSubset(20, 2));
+        assertThrows(IllegalArgumentException.class, () -> full.withTrainingSubset(51, 1));
+        assertThrows(IllegalArgumentException.class, () -> full.withTrainingSubset(0, 1));
+    }
     @Test
     void groupSplitKeepsEachGroupOnOneSide() {
         int n = 120;

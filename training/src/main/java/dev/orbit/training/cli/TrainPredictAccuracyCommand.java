@@ -87,6 +87,11 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Test share for random/group splits (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
+    @Option(names = "--train-networks", paramLabel = "N",
+            description = "Train on a seeded random subset of N training networks (validation and test unchanged),"
+                    + " for learning curves over the zoo size; default all.")
+    Integer trainNetworks;
+
     @Option(names = "--checkpoint", paramLabel = "N",
             description = "Which checkpoint of each network: epoch (orbit) or step (cnn-zoo); default the last.")
     Integer checkpoint;
@@ -149,6 +154,9 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
         try (ModelZooSource source = open(zoo, fmt, checkpoint, imageSize)) {
             String kind = split != null ? split.toLowerCase(Locale.ROOT) : splitFile != null ? "nfn" : "random";
             ZooSplit zooSplit = split(source, kind);
+            if (trainNetworks != null) {
+                zooSplit = zooSplit.withTrainingSubset(trainNetworks, seed);
+            }
             RunSummary s = PredictionRun.builder()
                     .setSource(source, zoo.toAbsolutePath().normalize().toString(), fmt)
                     .setTarget(target)
