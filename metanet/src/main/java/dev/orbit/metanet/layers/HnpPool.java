@@ -1,12 +1,7 @@
 package dev.orbit.metanet.layers;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 
@@ -22,15 +17,10 @@ import dev.orbit.metanet.space.WeightSpaceFeatures;
  * neuron before kernel position. For a single-layer network it follows NFN too (W_0 keeps its
  * inputs, b_0 is kept whole).
  */
-public final class HnpPool extends AbstractBlock {
+public final class HnpPool extends InvariantPool {
 
-    private static final byte VERSION = 1;
-
-    private final NetworkSpec spec;
-
-    HnpPool(Builder builder) {
-        super(VERSION);
-        this.spec = builder.spec;
+    HnpPool(InvariantPool.Builder<HnpPool> builder) {
+        super("HnpPool", builder);
     }
 
     public static Builder builder() {
@@ -53,16 +43,13 @@ public final class HnpPool extends AbstractBlock {
         return channels * perChannel;
     }
 
-    /** D for this layer's spec and {@code channels} input channels. */
+    @Override
     public long getOutputSize(int channels) {
-        return outputSize(spec, channels);
+        return outputSize(getNetworkSpec(), channels);
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        int channels = WeightSpaceShapes.channels(spec, inputs.getShapes(), "HnpPool");
-        WeightSpaceFeatures x = WeightSpaceFeatures.fromNDList(inputs);
+    NDList poolParts(NetworkSpec spec, WeightSpaceFeatures x, int channels) {
         long batch = x.batchSize();
         int last = spec.numLayers() - 1;
         NDList parts = new NDList();
@@ -85,49 +72,14 @@ public final class HnpPool extends AbstractBlock {
                 parts.add(x.bias(l).mean(new int[] {1}).expandDims(2)); // (B, C, 1)
             }
         }
-        NDArray pooled = NDArrays.concat(parts, 2); // (B, C, D / C)
-        return new NDList(pooled.reshape(batch, -1)); // (B, D)
-    }
-
-    @Override
-    protected void beforeInitialize(Shape... inputShapes) {
-        WeightSpaceShapes.channels(spec, inputShapes, "HnpPool"); // no parameters, so no prepare(): check here
-        super.beforeInitialize(inputShapes);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        int channels = WeightSpaceShapes.channels(spec, inputShapes, "HnpPool");
-        return new Shape[] {new Shape(inputShapes[0].get(0), outputSize(spec, channels))};
-    }
-
-    /** The network architecture whose weight space this layer pools. */
-    public NetworkSpec getNetworkSpec() {
-        return spec;
-    }
-
-    @Override
-    public String toString() {
-        return "HnpPool(" + spec.describe() + ")";
+        return parts;
     }
 
     /** Builds an {@link HnpPool}. */
-    public static final class Builder {
-        private NetworkSpec spec;
+    public static final class Builder extends InvariantPool.Builder<HnpPool> {
 
-        Builder() {}
-
-        /** Required: the architecture of the networks whose features are pooled. */
-        public Builder setNetworkSpec(NetworkSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        public HnpPool build() {
-            if (spec == null) {
-                throw new IllegalArgumentException("HnpPool needs setNetworkSpec(spec)");
-            }
-            return new HnpPool(this);
+        Builder() {
+            super("HnpPool", HnpPool::new);
         }
     }
 }

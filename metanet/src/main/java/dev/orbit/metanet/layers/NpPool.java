@@ -1,12 +1,7 @@
 package dev.orbit.metanet.layers;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 
@@ -18,15 +13,10 @@ import dev.orbit.metanet.space.WeightSpaceFeatures;
  * ordered as NFN's {@code NPPool} then flattened: channel-major, and per channel W_0's f_0 kernel
  * means, b_0's mean, W_1's, ... so a head trained on NFN's layout reads it unchanged.
  */
-public final class NpPool extends AbstractBlock {
+public final class NpPool extends InvariantPool {
 
-    private static final byte VERSION = 1;
-
-    private final NetworkSpec spec;
-
-    NpPool(Builder builder) {
-        super(VERSION);
-        this.spec = builder.spec;
+    NpPool(InvariantPool.Builder<NpPool> builder) {
+        super("NpPool", builder);
     }
 
     public static Builder builder() {
@@ -42,16 +32,13 @@ public final class NpPool extends AbstractBlock {
         return channels * perChannel;
     }
 
-    /** D for this layer's spec and {@code channels} input channels. */
+    @Override
     public long getOutputSize(int channels) {
-        return outputSize(spec, channels);
+        return outputSize(getNetworkSpec(), channels);
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        int channels = WeightSpaceShapes.channels(spec, inputs.getShapes(), "NpPool");
-        WeightSpaceFeatures x = WeightSpaceFeatures.fromNDList(inputs);
+    NDList poolParts(NetworkSpec spec, WeightSpaceFeatures x, int channels) {
         long batch = x.batchSize();
         NDList parts = new NDList();
         for (int l = 0; l < spec.numLayers(); l++) {
@@ -59,49 +46,14 @@ public final class NpPool extends AbstractBlock {
             parts.add(w.reshape(batch, channels, spec.layer(l).filterSize())); // (B, C, f_l)
             parts.add(x.bias(l).mean(new int[] {1}).expandDims(2)); // (B, C, 1)
         }
-        NDArray pooled = NDArrays.concat(parts, 2); // (B, C, Σ (f_l + 1))
-        return new NDList(pooled.reshape(batch, -1)); // (B, D)
-    }
-
-    @Override
-    protected void beforeInitialize(Shape... inputShapes) {
-        WeightSpaceShapes.channels(spec, inputShapes, "NpPool"); // no parameters, so no prepare(): check here
-        super.beforeInitialize(inputShapes);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        int channels = WeightSpaceShapes.channels(spec, inputShapes, "NpPool");
-        return new Shape[] {new Shape(inputShapes[0].get(0), outputSize(spec, channels))};
-    }
-
-    /** The network architecture whose weight space this layer pools. */
-    public NetworkSpec getNetworkSpec() {
-        return spec;
-    }
-
-    @Override
-    public String toString() {
-        return "NpPool(" + spec.describe() + ")";
+        return parts;
     }
 
     /** Builds an {@link NpPool}. */
-    public static final class Builder {
-        private NetworkSpec spec;
+    public static final class Builder extends InvariantPool.Builder<NpPool> {
 
-        Builder() {}
-
-        /** Required: the architecture of the networks whose features are pooled. */
-        public Builder setNetworkSpec(NetworkSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        public NpPool build() {
-            if (spec == null) {
-                throw new IllegalArgumentException("NpPool needs setNetworkSpec(spec)");
-            }
-            return new NpPool(this);
+        Builder() {
+            super("NpPool", NpPool::new);
         }
     }
 }
