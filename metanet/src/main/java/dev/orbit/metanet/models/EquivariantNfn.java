@@ -11,13 +11,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.orbit.metanet.layers.HnpLinear;
 import dev.orbit.metanet.layers.HnpPool;
 import dev.orbit.metanet.layers.NpLinear;
 import dev.orbit.metanet.layers.NpPool;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.util.Arrays;
 
@@ -80,19 +78,9 @@ public final class EquivariantNfn extends AbstractBlock {
         this.inChannels = builder.inChannels;
         this.hiddenChannels = builder.hiddenChannels.clone();
         this.outChannels = builder.outChannels;
-        stack = new EquivariantNfnStack(spec, variant, inChannels);
-        if (builder.fourierMappingSize > 0) {
-            stack.addFourierFeatures(builder.fourierMappingSize, builder.fourierSigma, builder.fourierSeed);
-        }
-        for (int i = 0; i < hiddenChannels.length; i++) {
-            stack.addEquivariantLayer(i, hiddenChannels[i], builder.ioEmbedding);
-            stack.addActivation(i, builder.activation);
-            stack.addDropout(i, builder.dropout);
-        }
+        stack = builder.newHiddenStack();
         stack.addEquivariantLayer(hiddenChannels.length, outChannels, builder.ioEmbedding);
-        for (Pair<String, Block> block : stack.blocks()) {
-            addChildBlock(block.getKey(), block.getValue());
-        }
+        stack.blocks().forEach(block -> addChildBlock(block.getKey(), block.getValue()));
         outputScale = builder.outputScale == null ? null : addParameter(Parameter.builder()
                 .setName("outputScale")
                 .setType(Parameter.Type.WEIGHT)
@@ -162,45 +150,13 @@ public final class EquivariantNfn extends AbstractBlock {
                 + outChannels + " channels on " + spec.describe() + ")";
     }
 
-    /** Builds an {@link EquivariantNfn}. */
-    public static final class Builder {
-        private NetworkSpec spec;
-        private Variant variant;
-        private int inChannels = 1;
-        private int[] hiddenChannels = {16, 16, 16};
+    /** Builds an {@link EquivariantNfn}; its hidden channels default to 16, 16, 16. */
+    public static final class Builder extends NfnBuilder<Builder> {
         private int outChannels = 1;
-        private WeightSpaceActivation.Kind activation = WeightSpaceActivation.Kind.RELU;
-        private float dropout;
-        private boolean ioEmbedding;
-        private int fourierMappingSize;
-        private float fourierSigma = 10f;
-        private long fourierSeed;
         private Float outputScale;
 
-        Builder() {}
-
-        /** Required: the architecture of the networks whose weights the model reads. */
-        public Builder setNetworkSpec(NetworkSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        /** Required: NP (every neuron permutable) or HNP (hidden neurons only). */
-        public Builder setVariant(Variant variant) {
-            this.variant = variant;
-            return this;
-        }
-
-        /** Optional input channels; default 1 (raw weights). */
-        public Builder optInChannels(int inChannels) {
-            this.inChannels = inChannels;
-            return this;
-        }
-
-        /** Optional channels of the hidden equivariant layers; default 16, 16, 16. May be empty. */
-        public Builder optHiddenChannels(int... hiddenChannels) {
-            this.hiddenChannels = hiddenChannels.clone();
-            return this;
+        Builder() {
+            super(16, 16, 16);
         }
 
         /** Optional output channels; default 1 (one value per weight and bias, e.g. an edit). */
@@ -209,32 +165,9 @@ public final class EquivariantNfn extends AbstractBlock {
             return this;
         }
 
-        /** Optional activation after every hidden layer; default ReLU. */
-        public Builder optActivation(WeightSpaceActivation.Kind activation) {
-            this.activation = activation;
-            return this;
-        }
-
         /** Optional dropout rate on every entry after each hidden activation; default 0. */
         public Builder optDropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * Optional learned input/output embedding before every equivariant layer (NFN's NP-PosEmb), so
-         * that an NP model can tell input and output neurons apart; default off.
-         */
-        public Builder optIoEmbedding(boolean ioEmbedding) {
-            this.ioEmbedding = ioEmbedding;
-            return this;
-        }
-
-        /** Optional Gaussian Fourier features of every input entry (2M channels); default off. */
-        public Builder optFourierFeatures(int mappingSize, float sigma, long seed) {
-            this.fourierMappingSize = mappingSize;
-            this.fourierSigma = sigma;
-            this.fourierSeed = seed;
+            this.featureDropout = dropout;
             return this;
         }
 
@@ -245,18 +178,20 @@ public final class EquivariantNfn extends AbstractBlock {
         }
 
         public EquivariantNfn build() {
-            EquivariantNfnStack.checkSettings("EquivariantNfn", spec, variant, inChannels, hiddenChannels, activation, dropout);
+            checkLayerSettings("EquivariantNfn");
             if (outChannels <= 0) {
                 throw new IllegalArgumentException("EquivariantNfn out channels must be positive, got " + outChannels);
             }
-            if (fourierMappingSize < 0) {
-                throw new IllegalArgumentException("EquivariantNfn Fourier mapping size must be positive, got "
-                        + fourierMappingSize);
-            }
+            checkFourierSettings("EquivariantNfn");
             if (outputScale != null && !Float.isFinite(outputScale)) {
                 throw new IllegalArgumentException("EquivariantNfn output scale must be finite, got " + outputScale);
             }
             return new EquivariantNfn(this);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }

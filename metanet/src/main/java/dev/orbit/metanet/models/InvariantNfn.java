@@ -6,11 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.util.Arrays;
 
@@ -48,21 +45,11 @@ public final class InvariantNfn extends AbstractBlock {
         this.variant = builder.variant;
         this.hiddenChannels = builder.hiddenChannels.clone();
         this.outputSize = builder.outputSize;
-        stack = new EquivariantNfnStack(spec, variant, builder.inChannels);
-        if (builder.fourierMappingSize > 0) {
-            stack.addFourierFeatures(builder.fourierMappingSize, builder.fourierSigma, builder.fourierSeed);
-        }
-        for (int i = 0; i < hiddenChannels.length; i++) {
-            stack.addEquivariantLayer(i, hiddenChannels[i], builder.ioEmbedding);
-            stack.addActivation(i, builder.activation);
-            stack.addDropout(i, builder.featureDropout);
-        }
+        stack = builder.newHiddenStack();
         pooledSize = variant.poolOutputSize(spec, stack.channels());
         appendStatistics = builder.appendStatistics;
         stack.add("pool", variant.newPool(spec));
-        for (Pair<String, Block> block : stack.blocks()) {
-            addChildBlock(block.getKey(), block.getValue());
-        }
+        stack.blocks().forEach(block -> addChildBlock(block.getKey(), block.getValue()));
         // Registered last, as before statistics could be appended: parameter files keep their order.
         head = addChildBlock("head", MlpHead.builder()
                 .setHiddenWidth(builder.headWidth)
@@ -145,53 +132,21 @@ public final class InvariantNfn extends AbstractBlock {
                 + (appendStatistics ? " + statistics" : "") + " -> " + outputSize + " on " + spec.describe() + ")";
     }
 
-    /** Builds an {@link InvariantNfn}. */
-    public static final class Builder {
-        private NetworkSpec spec;
-        private EquivariantNfn.Variant variant;
+    /** Builds an {@link InvariantNfn}; its hidden channels default to 16, 16, 5 (NFN's predictor). */
+    public static final class Builder extends NfnBuilder<Builder> {
         private int outputSize = -1;
-        private int inChannels = 1;
-        private int[] hiddenChannels = {16, 16, 5};
         private int headWidth = 1000;
         private int headDepth = 2;
         private float headDropout;
-        private float featureDropout;
-        private WeightSpaceActivation.Kind activation = WeightSpaceActivation.Kind.RELU;
-        private boolean ioEmbedding;
-        private int fourierMappingSize;
-        private float fourierSigma = 10f;
-        private long fourierSeed;
         private boolean appendStatistics;
 
-        Builder() {}
-
-        /** Required: the architecture of the networks whose weights the model reads. */
-        public Builder setNetworkSpec(NetworkSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        /** Required: NP (every neuron permutable) or HNP (hidden neurons only). */
-        public Builder setVariant(EquivariantNfn.Variant variant) {
-            this.variant = variant;
-            return this;
+        Builder() {
+            super(16, 16, 5);
         }
 
         /** Required: outputs per network (1 for accuracy, 10 for INR classification). */
         public Builder setOutputSize(int outputSize) {
             this.outputSize = outputSize;
-            return this;
-        }
-
-        /** Optional input channels; default 1 (raw weights). */
-        public Builder optInChannels(int inChannels) {
-            this.inChannels = inChannels;
-            return this;
-        }
-
-        /** Optional channels of the equivariant layers; default 16, 16, 5 (NFN's predictor). May be empty. */
-        public Builder optHiddenChannels(int... hiddenChannels) {
-            this.hiddenChannels = hiddenChannels.clone();
             return this;
         }
 
@@ -219,29 +174,6 @@ public final class InvariantNfn extends AbstractBlock {
             return this;
         }
 
-        /** Optional activation of equivariant layers and head; default ReLU. */
-        public Builder optActivation(WeightSpaceActivation.Kind activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /**
-         * Optional learned input/output embedding before every equivariant layer (NFN's NP-PosEmb), so
-         * that an NP model can tell input and output neurons apart; default off.
-         */
-        public Builder optIoEmbedding(boolean ioEmbedding) {
-            this.ioEmbedding = ioEmbedding;
-            return this;
-        }
-
-        /** Optional Gaussian Fourier features of every input entry (2M channels); default off. */
-        public Builder optFourierFeatures(int mappingSize, float sigma, long seed) {
-            this.fourierMappingSize = mappingSize;
-            this.fourierSigma = sigma;
-            this.fourierSeed = seed;
-            return this;
-        }
-
         /**
          * Optional: let the head read the {@link StatNn} statistics of the input next to the pooled
          * features (NFN's {@code append_stats}); default off.
@@ -252,15 +184,11 @@ public final class InvariantNfn extends AbstractBlock {
         }
 
         public InvariantNfn build() {
-            EquivariantNfnStack.checkSettings(
-                    "InvariantNfn", spec, variant, inChannels, hiddenChannels, activation, featureDropout);
+            checkLayerSettings("InvariantNfn");
             if (outputSize <= 0) {
                 throw new IllegalArgumentException("InvariantNfn needs setOutputSize(n) with n > 0, got " + outputSize);
             }
-            if (fourierMappingSize < 0) {
-                throw new IllegalArgumentException(
-                        "InvariantNfn Fourier mapping size must be positive, got " + fourierMappingSize);
-            }
+            checkFourierSettings("InvariantNfn");
             if (headDepth < 0 || (headDepth > 0 && headWidth <= 0)) {
                 throw new IllegalArgumentException("InvariantNfn head needs depth >= 0 and, with hidden layers, width > 0; got depth "
                         + headDepth + ", width " + headWidth);
@@ -269,6 +197,11 @@ public final class InvariantNfn extends AbstractBlock {
                 throw new IllegalArgumentException("InvariantNfn head dropout must be in [0, 1), got " + headDropout);
             }
             return new InvariantNfn(this);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }
