@@ -2,12 +2,7 @@ package dev.orbit.metanet.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 
@@ -19,17 +14,10 @@ import dev.orbit.metanet.space.WeightSpaceFeatures;
  *
  * <p>Input: the interleaved weight-space NDList of raw weights (C = 1). Output: (B, head output).
  */
-public final class FlatMlp extends AbstractBlock {
-
-    private static final byte VERSION = 1;
-
-    private final NetworkSpec spec;
-    private final MlpHead head;
+public final class FlatMlp extends FixedFeatureModel {
 
     FlatMlp(Builder builder) {
-        super(VERSION);
-        this.spec = builder.spec;
-        this.head = addChildBlock("head", builder.head);
+        super("FlatMlp", builder);
     }
 
     public static Builder builder() {
@@ -37,27 +25,14 @@ public final class FlatMlp extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray flat = WeightSpaceFeatures.fromNDList(inputs).toFlat(spec); // (B, P)
-        return head.forward(parameterStore, new NDList(flat), training); // (B, out)
+    NDArray features(NDList inputs) {
+        return WeightSpaceFeatures.fromNDList(inputs).toFlat(spec()); // (B, P)
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        head.initialize(manager, dataType, flatShape(inputShapes));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return head.getOutputShapes(new Shape[] {flatShape(inputShapes)});
-    }
-
-    private Shape flatShape(Shape[] shapes) {
-        if (shapes.length != 2 * spec.numLayers()) {
-            throw new IllegalArgumentException("FlatMlp expects " + 2 * spec.numLayers()
-                    + " weight-space tensors (W_l, b_l per layer), got " + shapes.length);
-        }
+    Shape featureShape(Shape[] shapes) {
+        checkTensorCount(shapes);
+        NetworkSpec spec = spec();
         int[] n = spec.neuronCounts();
         for (int l = 0; l < spec.numLayers(); l++) {
             Shape w = shapes[2 * l];
@@ -72,43 +47,21 @@ public final class FlatMlp extends AbstractBlock {
         return new Shape(shapes[0].get(0), spec.parameterCount());
     }
 
-    /** The MLP that reads the flat parameter vector. */
-    public MlpHead getHead() {
-        return head;
-    }
-
     @Override
     public String toString() {
-        return "FlatMlp(P=" + spec.parameterCount() + ", " + head + ")";
+        return "FlatMlp(P=" + spec().parameterCount() + ", " + getHead() + ")";
     }
 
-    /** Builds a {@link FlatMlp}. */
-    public static final class Builder {
-        private NetworkSpec spec;
-        private MlpHead head;
+    /** Builds a {@link FlatMlp}: its head reads the flat parameter vector. */
+    public static final class Builder extends FixedFeatureModel.Builder<Builder, FlatMlp> {
 
-        Builder() {}
-
-        /** Required: the architecture whose weights are read. */
-        public Builder setNetworkSpec(NetworkSpec spec) {
-            this.spec = spec;
-            return this;
+        Builder() {
+            super("FlatMlp", FlatMlp::new);
         }
 
-        /** Required: the MLP on the flat parameter vector. */
-        public Builder setHead(MlpHead head) {
-            this.head = head;
+        @Override
+        Builder self() {
             return this;
-        }
-
-        public FlatMlp build() {
-            if (spec == null) {
-                throw new IllegalArgumentException("FlatMlp needs setNetworkSpec(spec)");
-            }
-            if (head == null) {
-                throw new IllegalArgumentException("FlatMlp needs setHead(MlpHead.builder()...build())");
-            }
-            return new FlatMlp(this);
         }
     }
 }

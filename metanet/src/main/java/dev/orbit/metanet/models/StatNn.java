@@ -3,13 +3,8 @@ package dev.orbit.metanet.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
 
 /**
@@ -22,24 +17,18 @@ import dev.orbit.metanet.space.NetworkSpec;
  * normally raw weights (C = 1). Output: (B, head output). The statistics alone are
  * {@link #statistics(NDList, boolean)}, e.g. for a gradient-boosted regressor.
  */
-public final class StatNn extends AbstractBlock {
-
-    private static final byte VERSION = 1;
+public final class StatNn extends FixedFeatureModel {
 
     /** Statistics per tensor and channel: mean, variance, quantiles 0, 25, 50, 75, 100. */
     public static final int STATS_PER_TENSOR = 7;
 
     private static final double[] QUANTILES = {0.0, 0.25, 0.5, 0.75, 1.0};
 
-    private final NetworkSpec spec;
     private final boolean unbiasedVariance;
-    private final MlpHead head;
 
     StatNn(Builder builder) {
-        super(VERSION);
-        this.spec = builder.spec;
+        super("StatNn", builder);
         this.unbiasedVariance = builder.unbiasedVariance;
-        this.head = addChildBlock("head", builder.head);
     }
 
     public static Builder builder() {
@@ -114,59 +103,28 @@ public final class StatNn extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray stats = statistics(inputs, unbiasedVariance); // (B, 14 L C)
-        return head.forward(parameterStore, new NDList(stats), training); // (B, out)
+    NDArray features(NDList inputs) {
+        return statistics(inputs, unbiasedVariance); // (B, 14 L C)
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        head.initialize(manager, dataType, statisticsShape(inputShapes));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return head.getOutputShapes(new Shape[] {statisticsShape(inputShapes)});
-    }
-
-    private Shape statisticsShape(Shape[] shapes) {
-        if (shapes.length != 2 * spec.numLayers()) {
-            throw new IllegalArgumentException("StatNn expects " + 2 * spec.numLayers()
-                    + " weight-space tensors (W_l, b_l per layer), got " + shapes.length);
-        }
+    Shape featureShape(Shape[] shapes) {
+        checkTensorCount(shapes);
         long channels = shapes[1].get(shapes[1].dimension() - 1);
-        return new Shape(shapes[0].get(0), featureCount(spec, Math.toIntExact(channels)));
-    }
-
-    /** The MLP that reads the statistics. */
-    public MlpHead getHead() {
-        return head;
+        return new Shape(shapes[0].get(0), featureCount(spec(), Math.toIntExact(channels)));
     }
 
     @Override
     public String toString() {
-        return "StatNn(layers=" + spec.numLayers() + ", " + head + ")";
+        return "StatNn(layers=" + spec().numLayers() + ", " + getHead() + ")";
     }
 
-    /** Builds a {@link StatNn}. */
-    public static final class Builder {
-        private NetworkSpec spec;
-        private MlpHead head;
+    /** Builds a {@link StatNn}: its head reads the statistics. */
+    public static final class Builder extends FixedFeatureModel.Builder<Builder, StatNn> {
         private boolean unbiasedVariance;
 
-        Builder() {}
-
-        /** Required: the architecture whose weights are read. */
-        public Builder setNetworkSpec(NetworkSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        /** Required: the MLP on the statistics, e.g. hidden 32 x 2, output 1 for accuracy. */
-        public Builder setHead(MlpHead head) {
-            this.head = head;
-            return this;
+        Builder() {
+            super("StatNn", StatNn::new);
         }
 
         /** Optional: divide the variance by N - 1 as NFN does; default false (N, as the paper). */
@@ -175,14 +133,9 @@ public final class StatNn extends AbstractBlock {
             return this;
         }
 
-        public StatNn build() {
-            if (spec == null) {
-                throw new IllegalArgumentException("StatNn needs setNetworkSpec(spec)");
-            }
-            if (head == null) {
-                throw new IllegalArgumentException("StatNn needs setHead(MlpHead.builder()...build())");
-            }
-            return new StatNn(this);
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }
