@@ -6,7 +6,6 @@ import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,40 +26,36 @@ import java.util.TreeSet;
  * reads and converted to canonical order on load ({@link SmallCnnZooLayout}); the weights file is
  * never loaded whole. Metrics of the kept rows are held in memory.
  */
-public final class SmallCnnZooSource implements ModelZooSource {
+public final class SmallCnnZooSource extends FolderZooSource {
 
     /** Metric and bookkeeping columns; every other column of metrics.csv.gz is a hyperparameter. */
     private static final Set<String> NON_HYPERPARAMETER_COLUMNS = Set.of(
             "", "unnamed: 0", "index", "step", "test_accuracy", "test_loss", "train_accuracy", "train_loss", "modeldir");
 
-    private final Path folder;
     private final SmallCnnZooLayout layout;
-    private final NetworkSpec spec;
     private final NpyReader reader;
     private final int step;
     private final int[] fileRows;
     private final double[] testAccuracy;
     private final double[] trainAccuracy; // null when the file has no train_accuracy column
-    private final List<Map<String, String>> hyperparameters;
-    private final String[] groups;
-    private final ActivationKind[] activations;
 
     private SmallCnnZooSource(Builder b, SmallCnnZooLayout layout, NpyReader reader, Metrics m) {
-        this.folder = b.folder;
+        super(b.folder, resolveSpec(b, layout, m), m.hyperparameters, m.groups, m.activations);
         this.layout = layout;
         this.reader = reader;
         this.step = m.step;
         this.fileRows = m.fileRows;
         this.testAccuracy = m.testAccuracy;
         this.trainAccuracy = m.trainAccuracy;
-        this.hyperparameters = m.hyperparameters;
-        this.groups = m.groups;
-        this.activations = m.activations;
+    }
+
+    /** The zoo's architecture: the layout with the most common activation and the builder's input and convolution. */
+    private static NetworkSpec resolveSpec(Builder b, SmallCnnZooLayout layout, Metrics m) {
         ActivationKind common = mostCommon(m.activations, b.activation);
         long[] inputShape = b.inputShape != null ? b.inputShape
                 : layout.isConvolutional() ? new long[] {layout.inputChannels(), b.imageSize, b.imageSize}
                 : new long[] {layout.inputChannels()};
-        this.spec = layout.spec(common, inputShape, b.convStride, b.convPadding);
+        return layout.spec(common, inputShape, b.convStride, b.convPadding);
     }
 
     /** Opens a Small CNN Zoo folder with the defaults (last step, 28x28 inputs, stride 2, no padding). */
@@ -70,16 +65,6 @@ public final class SmallCnnZooSource implements ModelZooSource {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public NetworkSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public int size() {
-        return fileRows.length;
     }
 
     @Override
@@ -101,23 +86,8 @@ public final class SmallCnnZooSource implements ModelZooSource {
         if (GEN_GAP.equals(name) && trainAccuracy != null) {
             return trainAccuracy[row] - testAccuracy[row];
         }
-        throw new IllegalArgumentException("The zoo at " + folder + " has no target '" + name + "'; it provides "
+        throw new IllegalArgumentException("The zoo at " + folder() + " has no target '" + name + "'; it provides "
                 + String.join(", ", targetNames()));
-    }
-
-    @Override
-    public Map<String, String> hyperparameters(int row) {
-        return hyperparameters.get(checkRow(row));
-    }
-
-    @Override
-    public String group(int row) {
-        return groups[checkRow(row)];
-    }
-
-    @Override
-    public ActivationKind activation(int row) {
-        return activations[checkRow(row)];
     }
 
     /** The training step whose checkpoints this source holds. */
@@ -140,26 +110,14 @@ public final class SmallCnnZooSource implements ModelZooSource {
         return reader.rows();
     }
 
-    /** The folder read. */
-    public Path folder() {
-        return folder;
-    }
-
     @Override
     public String describe() {
-        return "Small CNN Zoo at " + folder + " (step " + step + ", " + size() + " networks, " + spec.describe() + ")";
+        return "Small CNN Zoo at " + folder() + " (step " + step + ", " + size() + " networks, " + spec().describe() + ")";
     }
 
     @Override
     public void close() throws IOException {
         reader.close();
-    }
-
-    private int checkRow(int row) {
-        if (row < 0 || row >= fileRows.length) {
-            throw new IndexOutOfBoundsException("Network " + row + " is outside [0, " + fileRows.length + ") of " + folder);
-        }
-        return row;
     }
 
     private static ActivationKind mostCommon(ActivationKind[] kinds, ActivationKind fallback) {
@@ -290,22 +248,17 @@ public final class SmallCnnZooSource implements ModelZooSource {
         }
     }
 
-    /** Builds a {@link SmallCnnZooSource}: {@code setFolder} is required. */
-    public static final class Builder {
-        private Path folder;
+    /**
+     * Builds a {@link SmallCnnZooSource}: {@code setFolder} is required (the folder holding weights.npy,
+     * layout.csv and metrics.csv.gz). Convolution stride and padding, not in layout.csv, default to 2 and
+     * 0 ('valid'); the input shape defaults to (in, image size, image size) for a CNN, (in) for an MLP.
+     */
+    public static final class Builder extends FolderZooSource.Builder<Builder> {
         private Integer step;
         private int imageSize = 28;
-        private long[] inputShape;
-        private int convStride = 2;
-        private int convPadding;
-        private ActivationKind activation = ActivationKind.RELU;
 
-        private Builder() {}
-
-        /** Required: the folder holding weights.npy, layout.csv and metrics.csv.gz. */
-        public Builder setFolder(Path folder) {
-            this.folder = folder;
-            return this;
+        private Builder() {
+            super(2);
         }
 
         /** Optional: the training step whose checkpoints to keep; default the last step in the file. */
@@ -320,36 +273,12 @@ public final class SmallCnnZooSource implements ModelZooSource {
             return this;
         }
 
-        /** Optional: the full input shape, overriding {@link #optImageSize}. */
-        public Builder optInputShape(long[] inputShape) {
-            this.inputShape = inputShape.clone();
-            return this;
-        }
-
-        /** Optional: convolution stride and padding (not in layout.csv); default 2 and 0 ('valid'). */
-        public Builder optConvolution(int stride, int padding) {
-            this.convStride = stride;
-            this.convPadding = padding;
-            return this;
-        }
-
-        /** Optional: the hidden activation when metrics.csv.gz has no activation column; default relu. */
-        public Builder optActivation(ActivationKind activation) {
-            this.activation = activation;
-            return this;
-        }
-
         /**
          * Opens the zoo: validates the three files against each other and reads the metrics of the
          * chosen step.
          */
         public SmallCnnZooSource build() throws IOException {
-            if (folder == null) {
-                throw new IllegalArgumentException("SmallCnnZooSource needs setFolder(folder)");
-            }
-            if (!Files.isDirectory(folder)) {
-                throw new NoSuchFileException(folder.toString(), null, "the zoo folder does not exist");
-            }
+            checkFolder("SmallCnnZooSource");
             for (String name : List.of("weights.npy", "layout.csv", "metrics.csv.gz")) {
                 if (!Files.isRegularFile(folder.resolve(name))) {
                     throw new IllegalArgumentException(folder + " is not a Small CNN Zoo folder: " + name
@@ -369,6 +298,11 @@ public final class SmallCnnZooSource implements ModelZooSource {
                 reader.close();
                 throw e;
             }
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }

@@ -23,27 +23,18 @@ import java.util.Set;
  * given or inferred from the first file (dense layers from 2-D weights, square convolutions from
  * 4-D ones). Each network's file is read when asked for, so only labels are held in memory.
  */
-public final class StateDictFolderSource implements ModelZooSource {
+public final class StateDictFolderSource extends FolderZooSource {
 
     private static final Set<String> TARGET_COLUMNS = Set.of(TEST_ACCURACY, "train_accuracy", GEN_GAP);
 
-    private final Path folder;
-    private final NetworkSpec spec;
     private final List<Path> files;
     private final Map<String, double[]> targets;
-    private final List<Map<String, String>> hyperparameters;
-    private final String[] groups;
-    private final ActivationKind[] activations;
 
     private StateDictFolderSource(Path folder, NetworkSpec spec, List<Path> files, Map<String, double[]> targets,
             List<Map<String, String>> hyperparameters, String[] groups, ActivationKind[] activations) {
-        this.folder = folder;
-        this.spec = spec;
+        super(folder, spec, hyperparameters, groups, activations);
         this.files = files;
         this.targets = targets;
-        this.hyperparameters = hyperparameters;
-        this.groups = groups;
-        this.activations = activations;
     }
 
     public static Builder builder() {
@@ -56,19 +47,9 @@ public final class StateDictFolderSource implements ModelZooSource {
     }
 
     @Override
-    public NetworkSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public int size() {
-        return files.size();
-    }
-
-    @Override
     public float[] weights(int row) throws IOException {
         Path file = files.get(checkRow(row));
-        return StateDictLayout.toCanonical(StateDictFile.read(file), spec, file.toString(), "the zoo's spec");
+        return StateDictLayout.toCanonical(StateDictFile.read(file), spec(), file.toString(), "the zoo's spec");
     }
 
     /** The state dict file of network {@code row}. */
@@ -85,58 +66,31 @@ public final class StateDictFolderSource implements ModelZooSource {
     public double target(int row, String name) {
         double[] values = targets.get(name);
         if (values == null) {
-            throw new IllegalArgumentException("The zoo at " + folder + " has no target '" + name + "'; its labels provide "
+            throw new IllegalArgumentException("The zoo at " + folder() + " has no target '" + name + "'; its labels provide "
                     + String.join(", ", targets.keySet()));
         }
         return values[checkRow(row)];
     }
 
     @Override
-    public Map<String, String> hyperparameters(int row) {
-        return hyperparameters.get(checkRow(row));
-    }
-
-    @Override
-    public String group(int row) {
-        return groups[checkRow(row)];
-    }
-
-    @Override
-    public ActivationKind activation(int row) {
-        return activations[checkRow(row)];
-    }
-
-    @Override
     public String describe() {
-        return "state-dict folder " + folder + " (" + size() + " networks, " + spec.describe() + ")";
+        return "state-dict folder " + folder() + " (" + size() + " networks, " + spec().describe() + ")";
     }
 
     @Override
     public void close() {}
 
-    private int checkRow(int row) {
-        if (row < 0 || row >= files.size()) {
-            throw new IndexOutOfBoundsException("Network " + row + " is outside [0, " + files.size() + ") of " + folder);
-        }
-        return row;
-    }
-
-    /** Builds a {@link StateDictFolderSource}: {@code setFolder} is required. */
-    public static final class Builder {
-        private Path folder;
+    /**
+     * Builds a {@link StateDictFolderSource}: {@code setFolder} is required (the folder of state dict
+     * files). For an inferred spec the input shape defaults to (in) for MLPs, (in, 28, 28) for CNNs,
+     * and convolution stride and padding to 1 and 0.
+     */
+    public static final class Builder extends FolderZooSource.Builder<Builder> {
         private Path labels;
         private NetworkSpec spec;
-        private long[] inputShape;
-        private ActivationKind activation = ActivationKind.RELU;
-        private int convStride = 1;
-        private int convPadding;
 
-        private Builder() {}
-
-        /** Required: the folder of state dict files. */
-        public Builder setFolder(Path folder) {
-            this.folder = folder;
-            return this;
+        private Builder() {
+            super(1);
         }
 
         /** Optional: the labels CSV; default {@code labels.csv} in the folder. */
@@ -151,33 +105,9 @@ public final class StateDictFolderSource implements ModelZooSource {
             return this;
         }
 
-        /** Optional, for an inferred spec: one input's shape; default (in) for MLPs, (in, 28, 28) for CNNs. */
-        public Builder optInputShape(long[] inputShape) {
-            this.inputShape = inputShape.clone();
-            return this;
-        }
-
-        /** Optional: hidden activation when the labels have no activation column; default relu. */
-        public Builder optActivation(ActivationKind activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /** Optional, for an inferred spec: convolution stride and padding; default 1 and 0. */
-        public Builder optConvolution(int stride, int padding) {
-            this.convStride = stride;
-            this.convPadding = padding;
-            return this;
-        }
-
         /** Reads the labels, checks every file exists, and fixes the spec. */
         public StateDictFolderSource build() throws IOException {
-            if (folder == null) {
-                throw new IllegalArgumentException("StateDictFolderSource needs setFolder(folder)");
-            }
-            if (!Files.isDirectory(folder)) {
-                throw new NoSuchFileException(folder.toString(), null, "the zoo folder does not exist");
-            }
+            checkFolder("StateDictFolderSource");
             Path labelFile = labels != null ? labels : folder.resolve("labels.csv");
             if (!Files.isRegularFile(labelFile)) {
                 throw new IllegalArgumentException(folder + " is not a state-dict zoo: its labels file " + labelFile
@@ -268,6 +198,11 @@ public final class StateDictFolderSource implements ModelZooSource {
             long[] input = inputShape != null ? inputShape
                     : w0.dimension() == 4 ? new long[] {w0.get(1), 28, 28} : new long[] {w0.get(1)};
             return NetworkSpec.fromShapes(shapes, input, activation, convStride, convPadding);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }
