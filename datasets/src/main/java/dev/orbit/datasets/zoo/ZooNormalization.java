@@ -121,6 +121,20 @@ public final class ZooNormalization {
         return new ZooNormalization(target, new double[l], ones.clone(), new double[l], ones.clone(), 0, 1, 0);
     }
 
+    /** These statistics with the weights left raw (means 0, stds 1) and the target still standardised. */
+    public ZooNormalization withRawWeights() {
+        int l = weightMean.length;
+        double[] ones = new double[l];
+        java.util.Arrays.fill(ones, 1.0);
+        return new ZooNormalization(target, new double[l], ones.clone(), new double[l], ones.clone(), targetMean,
+                targetStd, trainNetworks);
+    }
+
+    /** These statistics with the target left raw (mean 0, std 1), e.g. for a sigmoid output. */
+    public ZooNormalization withRawTarget() {
+        return new ZooNormalization(target, weightMean, weightStd, biasMean, biasStd, 0, 1, trainNetworks);
+    }
+
     private static double std(double variance) {
         double s = Math.sqrt(Math.max(variance, 0));
         return s < MIN_STD ? 1.0 : s;

@@ -68,6 +68,16 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Adam learning rate (default: FitConfig's, 3e-4).")
     Float learningRate;
 
+    @Option(names = "--loss", defaultValue = "mse", paramLabel = "LOSS",
+            description = "mse (standardised target) or bce (sigmoid output against the raw target in [0, 1], as NFN"
+                    + " fits test accuracy) (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--normalize", defaultValue = "layer", paramLabel = "KIND",
+            description = "layer (standardise each layer's weights with training-split statistics) or none (raw"
+                    + " weights, as NFN's HNP predictor) (default: ${DEFAULT-VALUE}).")
+    String normalize;
+
     @Option(names = "--patience", defaultValue = "10",
             description = "Stop after this many epochs without a better validation tau; 0 never (default: ${DEFAULT-VALUE}).")
     int patience;
@@ -149,6 +159,13 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
         if (learningRate != null) {
             fit = fit.withLearningRate(learningRate);
         }
+        fit = fit.withLoss(FitConfig.Loss.parse(loss));
+        config = config.withSigmoidOutput(fit.loss() == FitConfig.Loss.BCE);
+        boolean normalizeWeights = switch (normalize.toLowerCase(Locale.ROOT)) {
+            case "layer" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("Unknown --normalize '" + normalize + "'; expected layer or none");
+        };
         PredictionRun.Augmentation augmentation = PredictionRun.Augmentation.parse(augment);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : detectFormat(zoo);
         try (ModelZooSource source = open(zoo, fmt, checkpoint, imageSize)) {
@@ -165,6 +182,7 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
                     .setSplit(zooSplit, kind)
                     .setOutput(out)
                     .optAugmentation(augmentation)
+                    .optWeightNormalization(normalizeWeights)
                     .optProgress(log)
                     .build()
                     .execute();

@@ -1,5 +1,7 @@
 package dev.orbit.training.fit;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * How a metanet is fitted: Adam on the mean squared error of the normalised target, in
  * mini-batches, with early stopping on validation Kendall tau.
@@ -10,10 +12,47 @@ package dev.orbit.training.fit;
  *     {@link #defaults()})
  * @param seed drives initialisation, shuffling, dropout and augmentation
  * @param patience epochs without a better validation tau before stopping; 0 never stops early
+ * @param loss what the steps minimise
  */
-public record FitConfig(int epochs, int batchSize, float learningRate, long seed, int patience) {
+public record FitConfig(int epochs, int batchSize, float learningRate, long seed, int patience, Loss loss) {
+
+    /** The training loss. */
+    public enum Loss {
+        /** Mean squared error of the standardised target (any real-valued target). */
+        MSE,
+        /**
+         * Binary cross-entropy of a sigmoid output against the raw target in [0, 1], as NFN fits
+         * test accuracy ({@code loss_fn: bce}); needs {@link MetanetConfig#sigmoidOutput()}.
+         */
+        BCE;
+
+        /** Mean loss of predictions (B) against targets (B): a scalar (). */
+        public NDArray of(NDArray predicted, NDArray target) {
+            if (this == MSE) {
+                return predicted.sub(target).square().mean(); // ()
+            }
+            NDArray p = predicted.clip(1e-7f, 1f - 1e-7f); // (B), away from log(0)
+            return target.mul(p.log()).add(target.neg().add(1f).mul(p.neg().add(1f).log())).mean().neg(); // ()
+        }
+
+        /** Parses {@code mse} or {@code bce}. */
+        public static Loss parse(String name) {
+            for (Loss l : values()) {
+                if (l.name().equalsIgnoreCase(name)) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("Unknown loss '" + name + "'; expected mse or bce");
+        }
+    }
+
+    /** Mean squared error. */
+    public FitConfig(int epochs, int batchSize, float learningRate, long seed, int patience) {
+        this(epochs, batchSize, learningRate, seed, patience, Loss.MSE);
+    }
 
     public FitConfig {
+        java.util.Objects.requireNonNull(loss, "loss");
         if (epochs <= 0) {
             throw new IllegalArgumentException("Epochs must be positive, got " + epochs);
         }
@@ -48,22 +87,26 @@ public record FitConfig(int epochs, int batchSize, float learningRate, long seed
     }
 
     public FitConfig withEpochs(int n) {
-        return new FitConfig(n, batchSize, learningRate, seed, patience);
+        return new FitConfig(n, batchSize, learningRate, seed, patience, loss);
     }
 
     public FitConfig withBatchSize(int n) {
-        return new FitConfig(epochs, n, learningRate, seed, patience);
+        return new FitConfig(epochs, n, learningRate, seed, patience, loss);
     }
 
     public FitConfig withLearningRate(float lr) {
-        return new FitConfig(epochs, batchSize, lr, seed, patience);
+        return new FitConfig(epochs, batchSize, lr, seed, patience, loss);
     }
 
     public FitConfig withSeed(long s) {
-        return new FitConfig(epochs, batchSize, learningRate, s, patience);
+        return new FitConfig(epochs, batchSize, learningRate, s, patience, loss);
     }
 
     public FitConfig withPatience(int p) {
-        return new FitConfig(epochs, batchSize, learningRate, seed, p);
+        return new FitConfig(epochs, batchSize, learningRate, seed, p, loss);
+    }
+
+    public FitConfig withLoss(Loss l) {
+        return new FitConfig(epochs, batchSize, learningRate, seed, patience, l);
     }
 }

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param headWidth width of the head's hidden layers
  * @param headDepth hidden layers of the head
  * @param dropout dropout rate in the head
+ * @param sigmoidOutput squash the output into (0, 1) (NFN's {@code sigmoid: true}), for targets
+ *     that are rates such as test accuracy, fitted with {@link FitConfig.Loss#BCE}
  */
-public record MetanetConfig(String name, int[] hiddenChannels, int headWidth, int headDepth, float dropout) {
+public record MetanetConfig(String name, int[] hiddenChannels, int headWidth, int headDepth, float dropout,
+        boolean sigmoidOutput) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -41,7 +44,7 @@ public record MetanetConfig(String name, int[] hiddenChannels, int headWidth, in
     public static MetanetConfig defaults(String name) {
         MetanetFactory.requireKnown(name);
         boolean nfn = name.startsWith("nfn-");
-        return new MetanetConfig(name, nfn ? new int[] {16, 16, 5} : new int[0], 1000, 2, 0f);
+        return new MetanetConfig(name, nfn ? new int[] {16, 16, 5} : new int[0], 1000, 2, 0f, false);
     }
 
     @Override
@@ -50,25 +53,30 @@ public record MetanetConfig(String name, int[] hiddenChannels, int headWidth, in
     }
 
     public MetanetConfig withHiddenChannels(int... channels) {
-        return new MetanetConfig(name, channels, headWidth, headDepth, dropout);
+        return new MetanetConfig(name, channels, headWidth, headDepth, dropout, sigmoidOutput);
     }
 
     public MetanetConfig withHeadWidth(int width) {
-        return new MetanetConfig(name, hiddenChannels, width, headDepth, dropout);
+        return new MetanetConfig(name, hiddenChannels, width, headDepth, dropout, sigmoidOutput);
     }
 
     public MetanetConfig withHeadDepth(int depth) {
-        return new MetanetConfig(name, hiddenChannels, headWidth, depth, dropout);
+        return new MetanetConfig(name, hiddenChannels, headWidth, depth, dropout, sigmoidOutput);
     }
 
     public MetanetConfig withDropout(float rate) {
-        return new MetanetConfig(name, hiddenChannels, headWidth, headDepth, rate);
+        return new MetanetConfig(name, hiddenChannels, headWidth, headDepth, rate, sigmoidOutput);
+    }
+
+    public MetanetConfig withSigmoidOutput(boolean sigmoid) {
+        return new MetanetConfig(name, hiddenChannels, headWidth, headDepth, dropout, sigmoid);
     }
 
     /** One line, e.g. {@code nfn-hnp channels [16, 16, 5] head 1000x2}. */
     public String describe() {
         return name + (hiddenChannels.length > 0 ? " channels " + Arrays.toString(hiddenChannels) : "") + " head "
-                + headWidth + "x" + headDepth + (dropout > 0 ? " dropout " + dropout : "");
+                + headWidth + "x" + headDepth + (dropout > 0 ? " dropout " + dropout : "")
+                + (sigmoidOutput ? " sigmoid" : "");
     }
 
     public String toJson() {
@@ -80,18 +88,19 @@ public record MetanetConfig(String name, int[] hiddenChannels, int headWidth, in
         if (c == null || c.name == null) {
             throw new IllegalArgumentException("Not a metanet config JSON: " + json);
         }
-        return new MetanetConfig(c.name, c.hiddenChannels, c.headWidth, c.headDepth, c.dropout);
+        return new MetanetConfig(c.name, c.hiddenChannels, c.headWidth, c.headDepth, c.dropout, c.sigmoidOutput);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof MetanetConfig c && name.equals(c.name) && Arrays.equals(hiddenChannels, c.hiddenChannels)
-                && headWidth == c.headWidth && headDepth == c.headDepth && dropout == c.dropout;
+                && headWidth == c.headWidth && headDepth == c.headDepth && dropout == c.dropout
+                && sigmoidOutput == c.sigmoidOutput;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, Arrays.hashCode(hiddenChannels), headWidth, headDepth, dropout);
+        return Objects.hash(name, Arrays.hashCode(hiddenChannels), headWidth, headDepth, dropout, sigmoidOutput);
     }
 
     @Override

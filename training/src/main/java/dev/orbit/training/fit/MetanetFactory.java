@@ -1,6 +1,8 @@
 package dev.orbit.training.fit;
 
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import dev.orbit.metanet.models.EquivariantNfn;
 import dev.orbit.metanet.models.FlatMlp;
 import dev.orbit.metanet.models.InvariantNfn;
@@ -35,8 +37,19 @@ public final class MetanetFactory {
         return NAMES;
     }
 
-    /** Builds an uninitialised block for networks of {@code spec}. */
+    /**
+     * Builds an uninitialised block for networks of {@code spec}; with
+     * {@link MetanetConfig#sigmoidOutput()} its output passes through a sigmoid.
+     */
     public static Block create(MetanetConfig config, NetworkSpec spec) {
+        Block model = createLinearOutput(config, spec);
+        if (!config.sigmoidOutput()) {
+            return model;
+        }
+        return new SequentialBlock().add(model).add(Activation::sigmoid); // (B, 1) in (0, 1)
+    }
+
+    private static Block createLinearOutput(MetanetConfig config, NetworkSpec spec) {
         requireKnown(config.name());
         switch (config.name()) {
             case "nfn-hnp":

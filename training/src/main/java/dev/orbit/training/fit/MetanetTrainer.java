@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
 
 /**
  * Fits a metanet to predict a zoo target from weights: its own loop (no {@code EasyTrain}), Adam
- * on the mean squared error of the normalised target, mini-batches stacked from a
+ * on the mean squared error of the normalised target (or NFN's cross-entropy, {@link FitConfig.Loss}), mini-batches stacked from a
  * {@link ModelZooDataset}, model selection and early stopping on validation Kendall tau.
  *
  * <p>Reproducible and resumable: initialisation uses the seed; each epoch reseeds the engine
@@ -210,7 +210,7 @@ public final class MetanetTrainer {
                 float loss;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray predicted = model.forward(store, data[0], true).singletonOrThrow().reshape(-1); // (B)
-                    NDArray l = predicted.sub(data[1].singletonOrThrow()).square().mean(); // ()
+                    NDArray l = config.loss().of(predicted, data[1].singletonOrThrow()); // ()
                     collector.backward(l);
                     loss = l.getFloat();
                 }

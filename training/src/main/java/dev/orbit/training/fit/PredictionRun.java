@@ -107,6 +107,15 @@ public final class PredictionRun {
 
         PrintWriter log = b.progress;
         ZooNormalization normalization = ZooNormalization.fit(source, split.train(), b.target);
+        if (!b.normalizeWeights) {
+            normalization = normalization.withRawWeights();
+        }
+        if (b.fit.loss() == FitConfig.Loss.BCE) {
+            if (!b.model.sigmoidOutput()) {
+                throw new IllegalArgumentException("The bce loss needs a model with a sigmoid output");
+            }
+            normalization = normalization.withRawTarget();
+        }
         SymmetryAugmentation augmentation = switch (b.augmentation) {
             case NONE -> null;
             case PERMUTATION -> SymmetryAugmentation.permutations(b.fit.seed());
@@ -115,6 +124,9 @@ public final class PredictionRun {
         ModelZooDataset train = dataset(split.train(), normalization, augmentation);
         ModelZooDataset validation = dataset(split.validation(), normalization, null);
         ModelZooDataset test = dataset(split.test(), normalization, null);
+        if (b.fit.loss() == FitConfig.Loss.BCE) {
+            requireUnitInterval(train);
+        }
         if (log != null) {
             log.printf(Locale.ROOT, "%s: %s on %s -> %s (train %d, val %d, test %d networks)%n", b.label, b.model.describe(),
                     source.describe(), b.target, split.train().length, split.validation().length, split.test().length);
@@ -149,6 +161,17 @@ public final class PredictionRun {
         }
     }
 
+    /** Cross-entropy reads targets as probabilities: a gap or loss outside [0, 1] is refused up front. */
+    private void requireUnitInterval(ModelZooDataset train) {
+        for (int i = 0; i < train.size(); i++) {
+            double y = train.rawTarget(i);
+            if (!(y >= 0 && y <= 1)) {
+                throw new IllegalArgumentException("The bce loss needs targets in [0, 1]; training network " + i
+                        + " has " + b.target + " = " + y + ". Use --loss mse for this target.");
+            }
+        }
+    }
+
     private ModelZooDataset dataset(int[] rows, ZooNormalization normalization, SymmetryAugmentation augmentation) {
         return ModelZooDataset.builder().setSource(b.source).setTarget(b.target).optRows(rows)
                 .optNormalization(normalization).optAugmentation(augmentation).setSampling(b.fit.batchSize(), false).build();
@@ -158,7 +181,8 @@ public final class PredictionRun {
     private String fingerprint(ZooSplit split) {
         String text = String.join("|", b.zoo, b.source.spec().toJson(), Integer.toString(b.source.size()), b.target,
                 b.model.toJson(), split.toJson(), Long.toString(b.fit.seed()), Integer.toString(b.fit.batchSize()),
-                Float.toString(b.fit.learningRate()), b.augmentation.name());
+                Float.toString(b.fit.learningRate()), b.augmentation.name(), b.fit.loss().name(),
+                Boolean.toString(b.normalizeWeights));
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
@@ -178,6 +202,7 @@ public final class PredictionRun {
         o.add("fit", GSON.toJsonTree(b.fit));
         o.addProperty("split", b.splitName);
         o.addProperty("augmentation", b.augmentation.name().toLowerCase(Locale.ROOT));
+        o.addProperty("weight_normalization", b.normalizeWeights ? "layer" : "none");
         return o;
     }
 
@@ -225,6 +250,9 @@ public final class PredictionRun {
         m.put("train_networks_per_second", r.networksPerSecond());
         m.put("split", b.splitName);
         m.put("augmentation", b.augmentation.name().toLowerCase(Locale.ROOT));
+        m.put("loss", b.fit.loss().name().toLowerCase(Locale.ROOT));
+        m.put("weight_normalization", b.normalizeWeights ? "layer" : "none");
+        m.put("learning_rate", b.fit.learningRate());
         return m;
     }
 
@@ -246,6 +274,7 @@ public final class PredictionRun {
         private Augmentation augmentation = Augmentation.NONE;
         private PrintWriter progress;
         private boolean report = true;
+        private boolean normalizeWeights = true;
         private String label = "train";
 
         private Builder() {}
@@ -308,6 +337,15 @@ public final class PredictionRun {
         }
 
         /** Optional: whether to write the report; default true. */
+        /**
+         * Optional: standardise each layer's weights and biases with training-split statistics
+         * (default true); false feeds raw weights, as NFN's HNP predictor reads them.
+         */
+        public Builder optWeightNormalization(boolean normalizeWeights) {
+            this.normalizeWeights = normalizeWeights;
+            return this;
+        }
+
         public Builder optReport(boolean report) {
             this.report = report;
             return this;

@@ -11,6 +11,7 @@ import dev.orbit.datasets.io.Npz;
 import dev.orbit.datasets.zoo.InMemoryZooSource;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.training.fit.SyntheticZoo;
+import dev.orbit.training.predict.TrainedMetanet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -129,6 +130,51 @@ class TrainPredictAccuracyCommandTest {
                 "--epochs", "1", "--out", run.toString());
         assertEquals(2, other.exitCode());
         assertOneLine(other.err(), "holds a different run");
+    }
+
+    /**
+     * NFN's recipe (--loss bce: sigmoid output against the raw target; --normalize none: raw
+     * weights) trains, records its choices, and `orbit predict` gives the run's own prediction, a
+     * probability. Targets outside [0, 1] are refused for bce (the synthetic log-variance target is
+     * negative), and the same zoo squashed into (0, 1) is accepted.
+     */
+    @Test
+    void nfnRecipeFitsASigmoidOnRawWeightsAndRefusesTargetsOutsideTheUnitInterval(@TempDir Path dir) throws Exception {
+        Path zoo = writeStateDictZoo(dir.resolve("zoo"), 40);
+        Run outside = orbit("train", "predict-accuracy", "--zoo", zoo.toString(), "--model", "statnn", "--loss", "bce",
+                "--out", dir.resolve("bad").toString());
+        assertEquals(2, outside.exitCode());
+        assertOneLine(outside.err(), "needs targets in [0, 1]");
+
+        // Squash the targets into (0, 1), keeping their order.
+        StringBuilder squashed = new StringBuilder("file,test_accuracy,train_accuracy\n");
+        for (String line : Files.readAllLines(zoo.resolve("labels.csv")).subList(1, 41)) {
+            String[] f = line.split(",");
+            double p = 1 / (1 + Math.exp(-Double.parseDouble(f[1])));
+            squashed.append(f[0]).append(',').append(p).append(',').append(p).append('\n');
+        }
+        Files.writeString(zoo.resolve("labels.csv"), squashed);
+        Path run = dir.resolve("run");
+        Run r = orbit("train", "predict-accuracy", "--zoo", zoo.toString(), "--model", "statnn", "--head-width", "16",
+                "--loss", "bce", "--normalize", "none", "--lr", "1e-3", "--epochs", "2", "--out", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonObject m = JsonParser.parseString(Files.readString(run.resolve("metrics.json"))).getAsJsonObject();
+        assertEquals("bce", m.get("loss").getAsString());
+        assertEquals("none", m.get("weight_normalization").getAsString());
+        assertEquals(1e-3, m.get("learning_rate").getAsDouble(), 1e-9);
+        JsonObject norm = JsonParser.parseString(Files.readString(run.resolve("model/normalization.json"))).getAsJsonObject();
+        assertEquals(0.0, norm.get("targetMean").getAsDouble());
+        assertEquals(1.0, norm.get("targetStd").getAsDouble());
+        assertEquals(1.0, norm.getAsJsonArray("weightStd").get(0).getAsDouble());
+
+        Run p = orbit("predict", "--run", run.toString(), "--weights", zoo.resolve("net-000.npz").toString());
+        assertEquals(0, p.exitCode(), p.err());
+        double predicted = Double.parseDouble(p.out().strip());
+        assertTrue(predicted > 0 && predicted < 1, "a sigmoid output, got " + predicted);
+        try (TrainedMetanet model = TrainedMetanet.load(run)) {
+            assertTrue(model.config().sigmoidOutput());
+            assertEquals(model.predict(zoo.resolve("net-000.npz")), predicted, 1e-5);
+        }
     }
 
     static void assertOneLine(String err, String expected) {
