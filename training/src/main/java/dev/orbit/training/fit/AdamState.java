@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -21,6 +22,14 @@ import java.util.List;
  * own {@code Adam} keeps that state private).
  *
  * <p>Gradients are zeroed after each update: DJL's PyTorch gradient collector accumulates them.
+ *
+ * <p>The engine's update makes about a dozen passes over a parameter, five of them into fresh
+ * temporaries. For a large parameter (the metanet head's 1000 x 1000 matrix, the HNP layers'
+ * global terms) every pass went to main memory, and the update took close to a third of a batch-8
+ * training step of {@code nfn-hnp}. Such a parameter is therefore updated in slices of
+ * {@link #DEFAULT_SLICE} elements, whose arrays and temporaries stay in cache between the passes
+ * (the update's time per step fell by about a quarter). The arithmetic per element is unchanged,
+ * so the result equals the unsliced update bit for bit.
  */
 final class AdamState {
 
@@ -28,13 +37,31 @@ final class AdamState {
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
 
+    /**
+     * Elements per slice of a large parameter's update (256 KB of floats per array): small enough
+     * that a slice's arrays and the update's temporaries stay in cache, large enough that the
+     * per-call overhead stays small. A multiple of 64, so vectorised loops split a slice as they
+     * split the whole parameter and only the parameter's own tail takes the scalar path.
+     */
+    static final long DEFAULT_SLICE = 65_536;
+
     private final List<Parameter> parameters = new ArrayList<>();
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
+    private final long slice;
     private long steps;
 
     /** Fresh state (zero moments) for the trainable parameters of an initialised block. */
     AdamState(NDManager manager, PairList<String, Parameter> blockParameters) {
+        this(manager, blockParameters, DEFAULT_SLICE);
+    }
+
+    /** As {@link #AdamState(NDManager, PairList)}, updating parameters larger than {@code slice} elements in slices. */
+    AdamState(NDManager manager, PairList<String, Parameter> blockParameters, long slice) {
+        if (slice <= 0 || slice % 64 != 0) {
+            throw new IllegalArgumentException("The update slice must be a positive multiple of 64 elements, got " + slice);
+        }
+        this.slice = slice;
         for (Pair<String, Parameter> p : blockParameters) {
             Parameter parameter = p.getValue();
             if (!parameter.requiresGradient()) {
@@ -61,11 +88,53 @@ final class AdamState {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray weight = parameters.get(i).getArray();
                 NDArray grad = weight.getGradient();
-                weight.getNDArrayInternal().adamUpdate(
-                        new NDList(weight, grad, firstMoments.get(i), secondMoments.get(i)), new NDList(weight),
-                        lr, biasCorrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                long size = weight.size();
+                if (size <= slice) {
+                    update(weight, grad, m, v, lr, biasCorrected); // zeroes weight's gradient
+                    continue;
+                }
+                // Flat views share the arrays' memory (all are contiguous), and so do their slices:
+                // the in-place update of a slice writes the parameter and its moments.
+                NDArray flatWeight = weight.reshape(-1);
+                NDArray flatGrad = grad.reshape(-1);
+                NDArray flatM = m.reshape(-1);
+                NDArray flatV = v.reshape(-1);
+                for (long from = 0; from < size; from += slice) {
+                    NDIndex part = new NDIndex().addSliceDim(from, Math.min(size, from + slice));
+                    update(flatWeight.get(part), flatGrad.get(part), flatM.get(part), flatV.get(part), lr, biasCorrected);
+                }
+                zero(grad); // a slice is not the parameter, so the engine left its gradient alone
             }
         }
+    }
+
+    /** The engine's fused Adam update of {@code weight} in place; zeroes its gradient when it has one. */
+    private static void update(NDArray weight, NDArray grad, NDArray m, NDArray v, float lr, float biasCorrected) {
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, m, v), new NDList(weight),
+                lr, biasCorrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, true, false);
+    }
+
+    /**
+     * Zeroes every parameter's gradient without updating: a step whose loss is not finite is
+     * skipped, and its gradients must not leak into the next step's (the collector accumulates).
+     */
+    void discardGradients() {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Parameter p : parameters) {
+                NDArray grad = p.getArray().getGradient();
+                if (grad != null) {
+                    zero(grad);
+                }
+            }
+        }
+    }
+
+    /** Sets a gradient to zero in place, NaN and infinity included (multiplying by 0 would keep NaN). */
+    private static void zero(NDArray grad) {
+        grad.set(new NDIndex(":"), 0f);
     }
 
     /** Steps taken. */

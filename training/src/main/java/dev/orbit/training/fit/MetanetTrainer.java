@@ -215,7 +215,9 @@ public final class MetanetTrainer {
                     loss = l.getFloat();
                 }
                 if (!Float.isFinite(loss)) {
-                    // An exploding batch must not poison the parameters: skip its update.
+                    // An exploding batch must not poison the parameters: skip its update, and drop its
+                    // gradients, which the next backward pass would otherwise add to.
+                    adam.discardGradients();
                     skipped++;
                     continue;
                 }
