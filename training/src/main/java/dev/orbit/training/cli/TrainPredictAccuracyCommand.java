@@ -65,15 +65,16 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Networks per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", description = "Adam learning rate (default: FitConfig's, 3e-4).")
+    @Option(names = "--lr", description = "Adam learning rate (default: FitConfig's, 1e-3 as NFN).")
     Float learningRate;
 
-    @Option(names = "--loss", defaultValue = "mse", paramLabel = "LOSS",
-            description = "mse (standardised target) or bce (sigmoid output against the raw target in [0, 1], as NFN"
-                    + " fits test accuracy) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "auto", paramLabel = "LOSS",
+            description = "mse (standardised target), bce (sigmoid output against the raw target in [0, 1], as NFN"
+                    + " fits test accuracy) or auto (bce when every training target is in [0, 1], else mse)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--normalize", defaultValue = "layer", paramLabel = "KIND",
+    @Option(names = "--normalize", defaultValue = "none", paramLabel = "KIND",
             description = "layer (standardise each layer's weights with training-split statistics) or none (raw"
                     + " weights, as NFN's HNP predictor) (default: ${DEFAULT-VALUE}).")
     String normalize;
@@ -160,7 +161,6 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
             fit = fit.withLearningRate(learningRate);
         }
         fit = fit.withLoss(FitConfig.Loss.parse(loss));
-        config = config.withSigmoidOutput(fit.loss() == FitConfig.Loss.BCE);
         boolean normalizeWeights = switch (normalize.toLowerCase(Locale.ROOT)) {
             case "layer" -> true;
             case "none" -> false;

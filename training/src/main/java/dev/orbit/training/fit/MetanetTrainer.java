@@ -316,7 +316,7 @@ public final class MetanetTrainer {
         private ModelZooDataset train;
         private ModelZooDataset validation;
         private ModelZooDataset test;
-        private FitConfig config = FitConfig.defaults();
+        private FitConfig config = FitConfig.defaults().withLoss(FitConfig.Loss.MSE);
         private Path checkpointFolder;
         private String fingerprint = "";
         private PrintWriter progress;
@@ -348,7 +348,11 @@ public final class MetanetTrainer {
             return this;
         }
 
-        /** Optional: epochs, batch size, learning rate, seed, patience; default {@link FitConfig#defaults()}. */
+        /**
+         * Optional: epochs, batch size, learning rate, seed, patience, loss (not AUTO: the trainer
+         * sees normalised targets; {@code PredictionRun} resolves it); default
+         * {@link FitConfig#defaults()} with MSE.
+         */
         public Builder setConfig(FitConfig config) {
             this.config = config;
             return this;
@@ -384,6 +388,9 @@ public final class MetanetTrainer {
         public MetanetTrainer build() {
             if (model == null || train == null || validation == null || config == null) {
                 throw new IllegalArgumentException("MetanetTrainer needs setModel, setTrainData, setValidationData and setConfig");
+            }
+            if (config.loss() == FitConfig.Loss.AUTO) {
+                throw new IllegalArgumentException("MetanetTrainer needs a resolved loss (MSE or BCE), not AUTO");
             }
             return new MetanetTrainer(this);
         }

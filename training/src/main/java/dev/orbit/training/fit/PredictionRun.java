@@ -91,6 +91,7 @@ public final class PredictionRun {
             throw new IllegalArgumentException("The split leaves " + split.train().length + " training and "
                     + split.validation().length + " validation networks; both need at least one.");
         }
+        resolveLoss(source, split);
         Files.createDirectories(b.out);
         String fingerprint = fingerprint(split);
         Path runJson = b.out.resolve("run.json");
@@ -111,9 +112,6 @@ public final class PredictionRun {
             normalization = normalization.withRawWeights();
         }
         if (b.fit.loss() == FitConfig.Loss.BCE) {
-            if (!b.model.sigmoidOutput()) {
-                throw new IllegalArgumentException("The bce loss needs a model with a sigmoid output");
-            }
             normalization = normalization.withRawTarget();
         }
         SymmetryAugmentation augmentation = switch (b.augmentation) {
@@ -124,9 +122,6 @@ public final class PredictionRun {
         ModelZooDataset train = dataset(split.train(), normalization, augmentation);
         ModelZooDataset validation = dataset(split.validation(), normalization, null);
         ModelZooDataset test = dataset(split.test(), normalization, null);
-        if (b.fit.loss() == FitConfig.Loss.BCE) {
-            requireUnitInterval(train);
-        }
         if (log != null) {
             log.printf(Locale.ROOT, "%s: %s on %s -> %s (train %d, val %d, test %d networks)%n", b.label, b.model.describe(),
                     source.describe(), b.target, split.train().length, split.validation().length, split.test().length);
@@ -161,15 +156,30 @@ public final class PredictionRun {
         }
     }
 
-    /** Cross-entropy reads targets as probabilities: a gap or loss outside [0, 1] is refused up front. */
-    private void requireUnitInterval(ModelZooDataset train) {
-        for (int i = 0; i < train.size(); i++) {
-            double y = train.rawTarget(i);
-            if (!(y >= 0 && y <= 1)) {
-                throw new IllegalArgumentException("The bce loss needs targets in [0, 1]; training network " + i
-                        + " has " + b.target + " = " + y + ". Use --loss mse for this target.");
+    /**
+     * Settles the loss against the training targets (AUTO: BCE for rates in [0, 1], else MSE) and
+     * gives the model a sigmoid output exactly when the loss is BCE. Cross-entropy reads targets as
+     * probabilities, so with BCE a target outside [0, 1] is refused up front.
+     */
+    private void resolveLoss(ModelZooSource source, ZooSplit split) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        int outside = -1;
+        for (int row : split.train()) {
+            double y = source.target(row, b.target);
+            min = Math.min(min, y);
+            max = Math.max(max, y);
+            if (outside < 0 && !(y >= 0 && y <= 1)) {
+                outside = row;
             }
         }
+        FitConfig.Loss loss = b.fit.loss().resolve(min, max);
+        if (loss == FitConfig.Loss.BCE && outside >= 0) {
+            throw new IllegalArgumentException("The bce loss needs targets in [0, 1]; network " + outside + " has "
+                    + b.target + " = " + source.target(outside, b.target) + ". Use --loss mse for this target.");
+        }
+        b.fit = b.fit.withLoss(loss);
+        b.model = b.model.withSigmoidOutput(loss == FitConfig.Loss.BCE);
     }
 
     private ModelZooDataset dataset(int[] rows, ZooNormalization normalization, SymmetryAugmentation augmentation) {
@@ -274,7 +284,7 @@ public final class PredictionRun {
         private Augmentation augmentation = Augmentation.NONE;
         private PrintWriter progress;
         private boolean report = true;
-        private boolean normalizeWeights = true;
+        private boolean normalizeWeights;
         private String label = "train";
 
         private Builder() {}
@@ -338,8 +348,9 @@ public final class PredictionRun {
 
         /** Optional: whether to write the report; default true. */
         /**
-         * Optional: standardise each layer's weights and biases with training-split statistics
-         * (default true); false feeds raw weights, as NFN's HNP predictor reads them.
+         * Optional: standardise each layer's weights and biases with training-split statistics;
+         * default false: raw weights, as NFN's predictors read them (better on both Fashion-MNIST
+         * CNN and digits MLP zoos here, README "Predicting").
          */
         public Builder optWeightNormalization(boolean normalizeWeights) {
             this.normalizeWeights = normalizeWeights;

@@ -133,10 +133,10 @@ class TrainPredictAccuracyCommandTest {
     }
 
     /**
-     * NFN's recipe (--loss bce: sigmoid output against the raw target; --normalize none: raw
-     * weights) trains, records its choices, and `orbit predict` gives the run's own prediction, a
-     * probability. Targets outside [0, 1] are refused for bce (the synthetic log-variance target is
-     * negative), and the same zoo squashed into (0, 1) is accepted.
+     * The default recipe is NFN's: for targets in [0, 1] a sigmoid output fitted by cross-entropy,
+     * raw weights, lr 1e-3; it records its choices, and `orbit predict` gives the run's own
+     * prediction, a probability. An explicit --loss bce refuses targets outside [0, 1] (the synthetic
+     * log-variance target is negative), while the default then falls back to mse.
      */
     @Test
     void nfnRecipeFitsASigmoidOnRawWeightsAndRefusesTargetsOutsideTheUnitInterval(@TempDir Path dir) throws Exception {
@@ -146,6 +146,12 @@ class TrainPredictAccuracyCommandTest {
         assertEquals(2, outside.exitCode());
         assertOneLine(outside.err(), "needs targets in [0, 1]");
 
+        Run fallback = orbit("train", "predict-accuracy", "--zoo", zoo.toString(), "--model", "statnn", "--head-width", "8",
+                "--epochs", "1", "--out", dir.resolve("fallback").toString());
+        assertEquals(0, fallback.exitCode(), fallback.err());
+        assertEquals("mse", JsonParser.parseString(Files.readString(dir.resolve("fallback/metrics.json")))
+                .getAsJsonObject().get("loss").getAsString());
+
         // Squash the targets into (0, 1), keeping their order.
         StringBuilder squashed = new StringBuilder("file,test_accuracy,train_accuracy\n");
         for (String line : Files.readAllLines(zoo.resolve("labels.csv")).subList(1, 41)) {
@@ -154,9 +160,10 @@ class TrainPredictAccuracyCommandTest {
             squashed.append(f[0]).append(',').append(p).append(',').append(p).append('\n');
         }
         Files.writeString(zoo.resolve("labels.csv"), squashed);
+
         Path run = dir.resolve("run");
         Run r = orbit("train", "predict-accuracy", "--zoo", zoo.toString(), "--model", "statnn", "--head-width", "16",
-                "--loss", "bce", "--normalize", "none", "--lr", "1e-3", "--epochs", "2", "--out", run.toString());
+                "--epochs", "2", "--out", run.toString());
         assertEquals(0, r.exitCode(), r.err());
         JsonObject m = JsonParser.parseString(Files.readString(run.resolve("metrics.json"))).getAsJsonObject();
         assertEquals("bce", m.get("loss").getAsString());

@@ -27,9 +27,13 @@ class FitConfigTest {
     }
 
     @Test
-    void lossNamesParseAndTheDefaultIsMse() {
+    void lossNamesParseAndTheDefaultFollowsTheTarget() {
         assertEquals(FitConfig.Loss.BCE, FitConfig.Loss.parse("BCE"));
-        assertEquals(FitConfig.Loss.MSE, FitConfig.defaults().loss());
+        assertEquals(FitConfig.Loss.AUTO, FitConfig.defaults().loss());
+        // AUTO: cross-entropy for rates in [0, 1], squared error for anything else (e.g. a negative gap).
+        assertEquals(FitConfig.Loss.BCE, FitConfig.Loss.AUTO.resolve(0.05, 0.8));
+        assertEquals(FitConfig.Loss.MSE, FitConfig.Loss.AUTO.resolve(-0.02, 0.3));
+        assertEquals(FitConfig.Loss.MSE, FitConfig.Loss.MSE.resolve(0.05, 0.8));
         assertEquals(FitConfig.Loss.BCE, FitConfig.defaults().withLoss(FitConfig.Loss.BCE).withEpochs(3).loss());
         assertThrows(IllegalArgumentException.class, () -> FitConfig.Loss.parse("hinge"));
     }
