@@ -74,9 +74,9 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--normalize", defaultValue = "none", paramLabel = "KIND",
-            description = "layer (standardise each layer's weights with training-split statistics) or none (raw"
-                    + " weights, as NFN's HNP predictor) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--normalize", defaultValue = "auto", paramLabel = "KIND",
+            description = "layer (standardise each layer's weights with training-split statistics), none (raw"
+                    + " weights) or auto (as NFN: layer for nfn-np, none for the others) (default: ${DEFAULT-VALUE}).")
     String normalize;
 
     @Option(names = "--patience", defaultValue = "10",
@@ -161,10 +161,12 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
             fit = fit.withLearningRate(learningRate);
         }
         fit = fit.withLoss(FitConfig.Loss.parse(loss));
-        boolean normalizeWeights = switch (normalize.toLowerCase(Locale.ROOT)) {
+        Boolean normalizeWeights = switch (normalize.toLowerCase(Locale.ROOT)) {
+            case "auto" -> null;
             case "layer" -> true;
             case "none" -> false;
-            default -> throw new IllegalArgumentException("Unknown --normalize '" + normalize + "'; expected layer or none");
+            default -> throw new IllegalArgumentException("Unknown --normalize '" + normalize
+                    + "'; expected auto, layer or none");
         };
         PredictionRun.Augmentation augmentation = PredictionRun.Augmentation.parse(augment);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : detectFormat(zoo);

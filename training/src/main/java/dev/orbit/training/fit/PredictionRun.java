@@ -92,6 +92,9 @@ public final class PredictionRun {
                     + split.validation().length + " validation networks; both need at least one.");
         }
         resolveLoss(source, split);
+        if (b.normalizeWeights == null) {
+            b.normalizeWeights = b.model.name().equals("nfn-np");
+        }
         Files.createDirectories(b.out);
         String fingerprint = fingerprint(split);
         Path runJson = b.out.resolve("run.json");
@@ -284,7 +287,7 @@ public final class PredictionRun {
         private Augmentation augmentation = Augmentation.NONE;
         private PrintWriter progress;
         private boolean report = true;
-        private boolean normalizeWeights;
+        private Boolean normalizeWeights;
         private String label = "train";
 
         private Builder() {}
@@ -348,11 +351,13 @@ public final class PredictionRun {
 
         /** Optional: whether to write the report; default true. */
         /**
-         * Optional: standardise each layer's weights and biases with training-split statistics;
-         * default false: raw weights, as NFN's predictors read them (better on both Fashion-MNIST
-         * CNN and digits MLP zoos here, README "Predicting").
+         * Optional: standardise each layer's weights and biases with training-split statistics
+         * (true) or feed raw weights (false); default null: as NFN's predictor configs, standardised
+         * for {@code nfn-np} (its input/output embedding swamps raw weights: test tau ~0 here) and
+         * raw for the others (better on both Fashion-MNIST CNN and digits MLP zoos, README
+         * "Predicting").
          */
-        public Builder optWeightNormalization(boolean normalizeWeights) {
+        public Builder optWeightNormalization(Boolean normalizeWeights) {
             this.normalizeWeights = normalizeWeights;
             return this;
         }
