@@ -46,9 +46,10 @@ public final class InvariantNfn extends AbstractBlock {
         this.hiddenChannels = builder.hiddenChannels.clone();
         this.outputSize = builder.outputSize;
         stack = builder.newHiddenStack();
-        pooledSize = variant.poolOutputSize(spec, stack.channels());
+        EquivariantNfn.Variant pool = builder.poolVariant != null ? builder.poolVariant : variant;
+        pooledSize = pool.poolOutputSize(spec, stack.channels());
         appendStatistics = builder.appendStatistics;
-        stack.add("pool", variant.newPool(spec));
+        stack.add("pool", pool.newPool(spec));
         stack.blocks().forEach(block -> addChildBlock(block.getKey(), block.getValue()));
         // Registered last, as before statistics could be appended: parameter files keep their order.
         head = addChildBlock("head", MlpHead.builder()
@@ -139,6 +140,7 @@ public final class InvariantNfn extends AbstractBlock {
         private int headDepth = 2;
         private float headDropout;
         private boolean appendStatistics;
+        private EquivariantNfn.Variant poolVariant;
 
         Builder() {
             super(16, 16, 5);
@@ -180,6 +182,17 @@ public final class InvariantNfn extends AbstractBlock {
          */
         public Builder optAppendStatistics(boolean appendStatistics) {
             this.appendStatistics = appendStatistics;
+            return this;
+        }
+
+        /**
+         * Optional: the invariant pooling, when it differs from the layers' variant. NFN's NP
+         * accuracy predictor pools with HNP (its head config), keeping the input and output neurons'
+         * summaries apart; NP layers with an I/O embedding are only hidden-permutation equivariant,
+         * so HNP pooling keeps the model invariant. Default: the layers' variant.
+         */
+        public Builder optPoolVariant(EquivariantNfn.Variant poolVariant) {
+            this.poolVariant = poolVariant;
             return this;
         }
 

@@ -169,6 +169,22 @@ class InvariantNfnTest {
         }
     }
 
+    /** NFN's NP predictor: NP layers with an I/O embedding, pooled with HNP; invariant to hidden permutations. */
+    @Test
+    void npLayersWithHnpPoolingStayInvariantAndPoolAsHnp() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(461);
+            WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 462);
+            InvariantNfn model = EquivarianceCheck.initialise(manager, small(CNN, Variant.NP).optIoEmbedding(true)
+                    .optPoolVariant(Variant.HNP).build(), x);
+            float error = EquivarianceCheck.invarianceError(manager, model, PermutationAction.random(CNN, 463), x);
+            assertTrue(error <= TOLERANCE, "invariance error " + error);
+            assertEquals(small(CNN, Variant.HNP).build().getPooledSize(), model.getPooledSize());
+            // Negative control: NP pooling of the same layers is a smaller summary.
+            assertTrue(small(CNN, Variant.NP).build().getPooledSize() < model.getPooledSize());
+        }
+    }
+
     @Test
     void defaultsAreNfnsPredictor() {
         InvariantNfn model = InvariantNfn.builder().setNetworkSpec(CNN).setVariant(Variant.HNP).setOutputSize(1).build();

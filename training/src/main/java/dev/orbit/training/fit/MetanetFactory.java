@@ -19,7 +19,7 @@ import java.util.List;
  *       symmetry of the zoo's networks);
  *   <li>{@code nfn-np}: invariant NFN with NP layers (every neuron treated as permutable) and a
  *       learned input/output embedding so it can still tell those neurons apart (NFN's
- *       {@code NP-PosEmb}, the NP model of its accuracy predictor);
+ *       {@code NP-PosEmb}, the NP model of its accuracy predictor, which pools with HNP);
  *   <li>{@code nfn-hnp-stat}: {@code nfn-hnp} whose head also reads the StatNN statistics (NFN's
  *       {@code append_stats}): the pooled HNP features and the hand-made ones side by side;
  *   <li>{@code statnn}: per-layer weight statistics and an MLP (Unterthiner et al. 2020);
@@ -62,6 +62,7 @@ public final class MetanetFactory {
                         .setVariant(config.name().equals("nfn-np") ? EquivariantNfn.Variant.NP : EquivariantNfn.Variant.HNP)
                         .optAppendStatistics(config.name().equals("nfn-hnp-stat"))
                         .optIoEmbedding(config.name().equals("nfn-np"))
+                        .optPoolVariant(EquivariantNfn.Variant.HNP) // NFN pools its NP predictor with HNP too
                         .setOutputSize(1)
                         .optHiddenChannels(config.hiddenChannels())
                         .optHeadWidth(config.headWidth())
