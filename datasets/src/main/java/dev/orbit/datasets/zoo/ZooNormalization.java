@@ -22,8 +22,9 @@ import java.nio.file.Path;
  *
  * <p>NFN's own predictors differ: its HNP predictor reads raw weights, its NP predictor
  * standardises every entry position separately (not permutation-invariant in general). One pair
- * per tensor is exactly invariant; the unit scale it gives is a few times that of raw weights,
- * which is why {@code FitConfig}'s default learning rate is below NFN's 1e-3.
+ * per tensor is exactly invariant. Which models read standardised weights by default is the
+ * training module's choice ({@code MetanetFactory.readsStandardisedWeights}); the others get
+ * {@link #withRawWeights()}.
  */
 public final class ZooNormalization {
 
@@ -116,23 +117,26 @@ public final class ZooNormalization {
     /** Statistics that change nothing (means 0, stds 1), for runs without normalisation. */
     public static ZooNormalization identity(NetworkSpec spec, String target) {
         int l = spec.numLayers();
-        double[] ones = new double[l];
-        java.util.Arrays.fill(ones, 1.0);
-        return new ZooNormalization(target, new double[l], ones.clone(), new double[l], ones.clone(), 0, 1, 0);
+        return new ZooNormalization(target, new double[l], ones(l), new double[l], ones(l), 0, 1, 0);
     }
 
     /** These statistics with the weights left raw (means 0, stds 1) and the target still standardised. */
     public ZooNormalization withRawWeights() {
         int l = weightMean.length;
-        double[] ones = new double[l];
-        java.util.Arrays.fill(ones, 1.0);
-        return new ZooNormalization(target, new double[l], ones.clone(), new double[l], ones.clone(), targetMean,
-                targetStd, trainNetworks);
+        return new ZooNormalization(target, new double[l], ones(l), new double[l], ones(l), targetMean, targetStd,
+                trainNetworks);
     }
 
     /** These statistics with the target left raw (mean 0, std 1), e.g. for a sigmoid output. */
     public ZooNormalization withRawTarget() {
         return new ZooNormalization(target, weightMean, weightStd, biasMean, biasStd, 0, 1, trainNetworks);
+    }
+
+    /** Unit standard deviations for {@code layers} layers: the statistics that leave weights raw. */
+    private static double[] ones(int layers) {
+        double[] ones = new double[layers];
+        java.util.Arrays.fill(ones, 1.0);
+        return ones;
     }
 
     private static double std(double variance) {

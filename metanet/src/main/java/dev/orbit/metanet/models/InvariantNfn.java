@@ -92,8 +92,7 @@ public final class InvariantNfn extends AbstractBlock {
         if (!appendStatistics) {
             return pooled;
         }
-        long channels = inputShapes[1].get(inputShapes[1].dimension() - 1);
-        return new Shape(pooled.get(0), pooled.get(1) + StatNn.featureCount(spec, Math.toIntExact(channels)));
+        return new Shape(pooled.get(0), pooled.get(1) + StatNn.statisticsShape(spec, inputShapes).get(1));
     }
 
     public NetworkSpec getNetworkSpec() {

@@ -110,8 +110,13 @@ public final class StatNn extends FixedFeatureModel {
     @Override
     Shape featureShape(Shape[] shapes) {
         checkTensorCount(shapes);
-        long channels = shapes[1].get(shapes[1].dimension() - 1);
-        return new Shape(shapes[0].get(0), featureCount(spec(), Math.toIntExact(channels)));
+        return statisticsShape(spec(), shapes);
+    }
+
+    /** (B, 14 L C): the shape of {@link #statistics} for weight-space inputs of {@code shapes}. */
+    static Shape statisticsShape(NetworkSpec spec, Shape[] shapes) {
+        long channels = shapes[1].get(shapes[1].dimension() - 1); // b_0: (B, n_1, C)
+        return new Shape(shapes[0].get(0), featureCount(spec, Math.toIntExact(channels)));
     }
 
     @Override

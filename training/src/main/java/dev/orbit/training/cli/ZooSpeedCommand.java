@@ -82,12 +82,7 @@ final class ZooSpeedCommand extends ZooSubcommand {
             options = options.withTrainPoolSize(trainPool);
         }
         if (epochs != null) {
-            List<Integer> every = new ArrayList<>();
-            for (int e = 0; e <= epochs; e++) {
-                every.add(e);
-            }
-            options = new TrainingOptions(epochs, every, options.trainPoolSize(), options.evalTrainLimit(),
-                    options.evalTestLimit(), options.maxGroupSize(), options.evalBatchSize(), options.parallelGroups());
+            options = options.withEveryEpoch(epochs);
         }
         if (batchSize != null) {
             zoo = zoo.withSpace(zoo.space().withBatchSizes(List.of(batchSize)));

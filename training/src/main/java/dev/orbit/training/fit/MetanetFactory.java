@@ -76,6 +76,17 @@ public final class MetanetFactory {
         }
     }
 
+    /**
+     * Whether a model reads weights standardised per layer (rather than raw) by default, as NFN's
+     * predictor configs: {@code nfn-np} yes (its learned input/output embedding, N(0, 1), swamps
+     * raw weights: test tau ~0 on the Fashion-MNIST zoo), the others no (raw weights were better on
+     * both the Fashion-MNIST CNN and digits MLP zoos, README "Predicting").
+     */
+    public static boolean readsStandardisedWeights(String name) {
+        requireKnown(name);
+        return name.equals("nfn-np");
+    }
+
     private static MlpHead head(MetanetConfig config) {
         return MlpHead.builder()
                 .setHiddenWidth(config.headWidth())

@@ -70,6 +70,10 @@ public final class PredictionRun {
     }
 
     private final Builder b;
+    /** The builder's model, fit and weight normalisation once settled against the training targets. */
+    private MetanetConfig model;
+    private FitConfig fit;
+    private boolean normalizeWeights;
 
     private PredictionRun(Builder b) {
         this.b = b;
@@ -92,9 +96,8 @@ public final class PredictionRun {
                     + split.validation().length + " validation networks; both need at least one.");
         }
         resolveLoss(source, split);
-        if (b.normalizeWeights == null) {
-            b.normalizeWeights = b.model.name().equals("nfn-np");
-        }
+        normalizeWeights = b.normalizeWeights != null ? b.normalizeWeights
+                : MetanetFactory.readsStandardisedWeights(model.name());
         Files.createDirectories(b.out);
         String fingerprint = fingerprint(split);
         Path runJson = b.out.resolve("run.json");
@@ -111,37 +114,37 @@ public final class PredictionRun {
 
         PrintWriter log = b.progress;
         ZooNormalization normalization = ZooNormalization.fit(source, split.train(), b.target);
-        if (!b.normalizeWeights) {
+        if (!normalizeWeights) {
             normalization = normalization.withRawWeights();
         }
-        if (b.fit.loss() == FitConfig.Loss.BCE) {
+        if (fit.loss() == FitConfig.Loss.BCE) {
             normalization = normalization.withRawTarget();
         }
         SymmetryAugmentation augmentation = switch (b.augmentation) {
             case NONE -> null;
-            case PERMUTATION -> SymmetryAugmentation.permutations(b.fit.seed());
-            case PERMUTATION_AND_SCALING -> SymmetryAugmentation.permutationsAndScaling(b.fit.seed(), 0.5);
+            case PERMUTATION -> SymmetryAugmentation.permutations(fit.seed());
+            case PERMUTATION_AND_SCALING -> SymmetryAugmentation.permutationsAndScaling(fit.seed(), 0.5);
         };
         ModelZooDataset train = dataset(split.train(), normalization, augmentation);
         ModelZooDataset validation = dataset(split.validation(), normalization, null);
         ModelZooDataset test = dataset(split.test(), normalization, null);
         if (log != null) {
-            log.printf(Locale.ROOT, "%s: %s on %s -> %s (train %d, val %d, test %d networks)%n", b.label, b.model.describe(),
+            log.printf(Locale.ROOT, "%s: %s on %s -> %s (train %d, val %d, test %d networks)%n", b.label, model.describe(),
                     source.describe(), b.target, split.train().length, split.validation().length, split.test().length);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             FitResult result = MetanetTrainer.builder()
-                    .setModel(MetanetFactory.create(b.model, source.spec()))
+                    .setModel(MetanetFactory.create(model, source.spec()))
                     .setTrainData(train)
                     .setValidationData(validation)
                     .optTestData(test)
-                    .setConfig(b.fit)
+                    .setConfig(fit)
                     .optCheckpointFolder(b.out.resolve("checkpoint"))
                     .optFingerprint(fingerprint)
                     .optProgress(log)
                     .build()
                     .fit(manager);
-            TrainedMetanet.save(b.out.resolve(TrainedMetanet.MODEL_FOLDER), result.model(), b.model, source.spec(),
+            TrainedMetanet.save(b.out.resolve(TrainedMetanet.MODEL_FOLDER), result.model(), model, source.spec(),
                     normalization, provenance(split));
             Map<String, Object> metrics = metrics(result, split);
             writeJson(b.out.resolve("metrics.json"), GSON.toJsonTree(metrics).getAsJsonObject());
@@ -149,10 +152,10 @@ public final class PredictionRun {
             if (b.report) {
                 Map<String, String> shown = new LinkedHashMap<>();
                 metrics.forEach((k, v) -> shown.put(k, v instanceof Double d ? RunReport.fmt(d) : String.valueOf(v)));
-                report = RunReport.write(b.out, b.model.name() + " predicting " + b.target, shown, result, b.target);
+                report = RunReport.write(b.out, model.name() + " predicting " + b.target, shown, result, b.target);
             }
             RegressionMetrics t = result.test();
-            return new RunSummary(b.model.name(), b.target, t == null ? Double.NaN : t.kendallTau(),
+            return new RunSummary(model.name(), b.target, t == null ? Double.NaN : t.kendallTau(),
                     t == null ? Double.NaN : t.rSquared(), t == null ? Double.NaN : t.rmse(),
                     result.validation().kendallTau(), result.epochs(), result.bestEpoch(), result.fitSeconds(),
                     result.networksPerSecond(), b.out, report);
@@ -181,21 +184,21 @@ public final class PredictionRun {
             throw new IllegalArgumentException("The bce loss needs targets in [0, 1]; network " + outside + " has "
                     + b.target + " = " + source.target(outside, b.target) + ". Use --loss mse for this target.");
         }
-        b.fit = b.fit.withLoss(loss);
-        b.model = b.model.withSigmoidOutput(loss == FitConfig.Loss.BCE);
+        fit = b.fit.withLoss(loss);
+        model = b.model.withSigmoidOutput(loss == FitConfig.Loss.BCE);
     }
 
     private ModelZooDataset dataset(int[] rows, ZooNormalization normalization, SymmetryAugmentation augmentation) {
         return ModelZooDataset.builder().setSource(b.source).setTarget(b.target).optRows(rows)
-                .optNormalization(normalization).optAugmentation(augmentation).setSampling(b.fit.batchSize(), false).build();
+                .optNormalization(normalization).optAugmentation(augmentation).setSampling(fit.batchSize(), false).build();
     }
 
     /** Identifies the experiment; epochs and patience are left out so a rerun may extend training. */
     private String fingerprint(ZooSplit split) {
         String text = String.join("|", b.zoo, b.source.spec().toJson(), Integer.toString(b.source.size()), b.target,
-                b.model.toJson(), split.toJson(), Long.toString(b.fit.seed()), Integer.toString(b.fit.batchSize()),
-                Float.toString(b.fit.learningRate()), b.augmentation.name(), b.fit.loss().name(),
-                Boolean.toString(b.normalizeWeights));
+                model.toJson(), split.toJson(), Long.toString(fit.seed()), Integer.toString(fit.batchSize()),
+                Float.toString(fit.learningRate()), b.augmentation.name(), fit.loss().name(),
+                Boolean.toString(normalizeWeights));
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
@@ -211,11 +214,11 @@ public final class PredictionRun {
         o.addProperty("zoo_format", b.format);
         o.addProperty("zoo_description", b.source.describe());
         o.addProperty("target", b.target);
-        o.add("model", JsonParser.parseString(b.model.toJson()));
-        o.add("fit", GSON.toJsonTree(b.fit));
+        o.add("model", JsonParser.parseString(model.toJson()));
+        o.add("fit", GSON.toJsonTree(fit));
         o.addProperty("split", b.splitName);
         o.addProperty("augmentation", b.augmentation.name().toLowerCase(Locale.ROOT));
-        o.addProperty("weight_normalization", b.normalizeWeights ? "layer" : "none");
+        o.addProperty("weight_normalization", normalizeWeights ? "layer" : "none");
         return o;
     }
 
@@ -226,8 +229,8 @@ public final class PredictionRun {
         p.put("zoo_format", b.format);
         p.put("zoo_description", b.source.describe());
         p.put("target", b.target);
-        p.put("model", b.model.describe());
-        p.put("seed", b.fit.seed());
+        p.put("model", model.describe());
+        p.put("seed", fit.seed());
         p.put("split", b.splitName);
         p.put("train_networks", split.train().length);
         p.put("orbit_version", v.getProperty("version", "unknown"));
@@ -241,13 +244,13 @@ public final class PredictionRun {
     private Map<String, Object> metrics(FitResult r, ZooSplit split) {
         Map<String, Object> m = new LinkedHashMap<>();
         RegressionMetrics t = r.test();
-        m.put("model", b.model.name());
+        m.put("model", model.name());
         m.put("target", b.target);
         m.put("zoo", b.zoo);
         m.put("zoo_format", b.format);
-        m.put("seed", b.fit.seed());
+        m.put("seed", fit.seed());
         m.put("epochs", r.epochs());
-        m.put("epochs_requested", b.fit.epochs());
+        m.put("epochs_requested", fit.epochs());
         m.put("best_epoch", r.bestEpoch());
         m.put("stopped_early", r.stoppedEarly());
         m.put("test_kendall_tau", t == null ? Double.NaN : t.kendallTau());
@@ -263,9 +266,9 @@ public final class PredictionRun {
         m.put("train_networks_per_second", r.networksPerSecond());
         m.put("split", b.splitName);
         m.put("augmentation", b.augmentation.name().toLowerCase(Locale.ROOT));
-        m.put("loss", b.fit.loss().name().toLowerCase(Locale.ROOT));
-        m.put("weight_normalization", b.normalizeWeights ? "layer" : "none");
-        m.put("learning_rate", b.fit.learningRate());
+        m.put("loss", fit.loss().name().toLowerCase(Locale.ROOT));
+        m.put("weight_normalization", normalizeWeights ? "layer" : "none");
+        m.put("learning_rate", fit.learningRate());
         return m;
     }
 
@@ -349,19 +352,17 @@ public final class PredictionRun {
             return this;
         }
 
-        /** Optional: whether to write the report; default true. */
         /**
          * Optional: standardise each layer's weights and biases with training-split statistics
-         * (true) or feed raw weights (false); default null: as NFN's predictor configs, standardised
-         * for {@code nfn-np} (its input/output embedding swamps raw weights: test tau ~0 here) and
-         * raw for the others (better on both Fashion-MNIST CNN and digits MLP zoos, README
-         * "Predicting").
+         * (true) or feed raw weights (false); default null: the model's own choice,
+         * {@link MetanetFactory#readsStandardisedWeights}.
          */
         public Builder optWeightNormalization(Boolean normalizeWeights) {
             this.normalizeWeights = normalizeWeights;
             return this;
         }
 
+        /** Optional: whether to write the report; default true. */
         public Builder optReport(boolean report) {
             this.report = report;
             return this;

@@ -67,9 +67,6 @@ public final class CnnZooExporter {
      */
     public record Options(boolean keepNonFinite, long splitSeed, int finalStep) {
 
-        /** The step NFN's loader keeps. */
-        public static final int NFN_FINAL_STEP = 86;
-
         public Options {
             if (finalStep < -1) {
                 throw new IllegalArgumentException("Final step must be -1 (keep epochs) or >= 0, got " + finalStep);

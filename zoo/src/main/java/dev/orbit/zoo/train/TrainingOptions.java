@@ -73,11 +73,21 @@ public record TrainingOptions(
 
     /** Checkpoints at initialisation and after every epoch, whole splits, groups of 64, one at a time. */
     public static TrainingOptions everyEpoch(int epochs) {
+        return new TrainingOptions(epochs, epochsUpTo(epochs), 0, 0, 0, 64, 32, 1);
+    }
+
+    /** A copy that trains {@code n} epochs, with checkpoints at initialisation and after every epoch. */
+    public TrainingOptions withEveryEpoch(int n) {
+        return new TrainingOptions(n, epochsUpTo(n), trainPoolSize, evalTrainLimit, evalTestLimit, maxGroupSize,
+                evalBatchSize, parallelGroups);
+    }
+
+    private static List<Integer> epochsUpTo(int epochs) {
         List<Integer> checkpoints = new ArrayList<>();
         for (int e = 0; e <= epochs; e++) {
             checkpoints.add(e);
         }
-        return new TrainingOptions(epochs, checkpoints, 0, 0, 0, 64, 32, 1);
+        return checkpoints;
     }
 
     /** A copy with another pool size. */
