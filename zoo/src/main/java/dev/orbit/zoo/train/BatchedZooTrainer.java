@@ -59,7 +59,7 @@ public final class BatchedZooTrainer implements AutoCloseable {
      *
      * @param members the networks, in any order
      * @param sink receives each checkpoint as soon as its group reaches it
-     * @param progress told after each group
+     * @param progress told after each step ({@link TrainingProgress#during}) and after each group
      * @throws IOException when the sink fails
      *     <p>With {@link TrainingOptions#parallelGroups()} above 1, groups run on that many threads;
      *     the sink and progress are then called under one lock, and records of different groups
@@ -67,19 +67,15 @@ public final class BatchedZooTrainer implements AutoCloseable {
      */
     public void train(List<ZooMember> members, CheckpointSink sink, TrainingProgress progress) throws IOException {
         List<List<ZooMember>> groups = groups(members, options.maxGroupSize());
+        Tally tally = new Tally(progress, members.size(), groups.size());
         if (options.parallelGroups() == 1 || groups.size() == 1) {
-            int done = 0;
-            for (List<ZooMember> group : groups) {
-                trainGroup(group, sink);
-                done += group.size();
-                progress.update(done, members.size());
+            for (int g = 0; g < groups.size(); g++) {
+                trainCounted(groups.get(g), sink, tally, g);
             }
             return;
         }
-        Object lock = new Object();
-        int[] done = {0};
         CheckpointSink shared = record -> {
-            synchronized (lock) {
+            synchronized (tally) {
                 sink.accept(record);
             }
         };
@@ -90,13 +86,10 @@ public final class BatchedZooTrainer implements AutoCloseable {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (List<ZooMember> group : groups) {
+            for (int g = 0; g < groups.size(); g++) {
+                int index = g;
                 futures.add(pool.submit(() -> {
-                    trainGroup(group, shared);
-                    synchronized (lock) {
-                        done[0] += group.size();
-                        progress.update(done[0], members.size());
-                    }
+                    trainCounted(groups.get(index), shared, tally, index);
                     return null;
                 }));
             }
@@ -120,6 +113,46 @@ public final class BatchedZooTrainer implements AutoCloseable {
         }
     }
 
+    private void trainCounted(List<ZooMember> group, CheckpointSink sink, Tally tally, int index) throws IOException {
+        if (!group.isEmpty()) {
+            loop.train(group, this::stack, manager, sink, share -> tally.stepped(index, group.size(), share));
+        }
+        tally.finished(index, group.size());
+    }
+
+    private MemberStack stack(NetworkSpec spec, List<float[]> initial) {
+        return new StackedNetworks(spec, initial, manager);
+    }
+
+    /** Counts finished members and the step share of running groups for {@link TrainingProgress}; also the sink's lock. */
+    private static final class Tally {
+        private final TrainingProgress progress;
+        private final int total;
+        private final double[] running; // per group: its size times the share of its steps taken; 0 once finished
+        private int finished;
+
+        Tally(TrainingProgress progress, int total, int groups) {
+            this.progress = progress;
+            this.total = total;
+            this.running = new double[groups];
+        }
+
+        synchronized void stepped(int group, int size, double share) {
+            running[group] = size * share;
+            double done = finished;
+            for (double r : running) {
+                done += r;
+            }
+            progress.during(done, total);
+        }
+
+        synchronized void finished(int group, int size) {
+            running[group] = 0;
+            finished += size;
+            progress.update(finished, total);
+        }
+    }
+
     /**
      * Trains one group at once.
      *
@@ -129,10 +162,9 @@ public final class BatchedZooTrainer implements AutoCloseable {
      * @throws IllegalArgumentException when the members do not share those hyperparameters
      */
     public void trainGroup(List<ZooMember> group, CheckpointSink sink) throws IOException {
-        if (group.isEmpty()) {
-            return;
+        if (!group.isEmpty()) {
+            loop.train(group, this::stack, manager, sink, share -> {});
         }
-        loop.train(group, (spec, initial) -> new StackedNetworks(spec, initial, manager), manager, sink);
     }
 
     /**

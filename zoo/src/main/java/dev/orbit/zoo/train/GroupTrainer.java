@@ -21,6 +21,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.DoubleConsumer;
 
 /**
  * The training loop both trainers share: M members of one spec that agree on activation, optimizer
@@ -54,9 +55,10 @@ final class GroupTrainer {
      * Trains one group and emits its checkpoints.
      *
      * @param model builds the model from the spec and the members' initial flat weights
+     * @param stepsTaken told after each training step the share of the group's steps taken, in (0, 1]
      */
     void train(List<ZooMember> group, BiFunction<NetworkSpec, List<float[]>, MemberStack> model,
-            NDManager parent, CheckpointSink sink) throws IOException {
+            NDManager parent, CheckpointSink sink, DoubleConsumer stepsTaken) throws IOException {
         Hyperparameters first = group.get(0).hyperparameters();
         for (ZooMember member : group) {
             Hyperparameters hp = member.hyperparameters();
@@ -74,7 +76,7 @@ final class GroupTrainer {
         }
         try (NDManager manager = parent.newSubManager();
                 MemberStack stack = model.apply(spec, initial)) {
-            new Run(spec, group, stack, manager, sink).train();
+            new Run(spec, group, stack, manager, sink).train(stepsTaken);
         }
     }
 
@@ -151,8 +153,9 @@ final class GroupTrainer {
             return new Shape(members, batch, layer.outNeurons());
         }
 
-        void train() throws IOException {
+        void train(DoubleConsumer stepsTaken) throws IOException {
             int stepsPerEpoch = TrainingOptions.stepsPerEpoch(data.poolSize(), batch);
+            double totalSteps = (double) stepsPerEpoch * options.epochs();
             int step = 0;
             for (int epoch = 0; epoch <= options.epochs(); epoch++) {
                 if (options.checkpointEpochs().contains(epoch)) {
@@ -163,6 +166,7 @@ final class GroupTrainer {
                 }
                 for (int s = 0; s < stepsPerEpoch; s++) {
                     step(++step);
+                    stepsTaken.accept(step / totalSteps);
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.orbit.datasets.images.ImageSplit;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.DoubleConsumer;
 
 /**
  * Trains zoo members one at a time with the plain DJL block of {@link NetworkSpec#toBlock(float)} in
@@ -35,15 +36,21 @@ public final class SingleNetworkTrainer implements AutoCloseable {
 
     /** Trains one member and emits its checkpoints. */
     public void train(ZooMember member, CheckpointSink sink) throws IOException {
-        loop.train(List.of(member), (spec, initial) -> new BlockNetwork(spec, initial.get(0), manager), manager, sink);
+        train(member, sink, share -> {});
     }
 
     /** Trains members one after another. */
     public void train(List<ZooMember> members, CheckpointSink sink, TrainingProgress progress) throws IOException {
         for (int i = 0; i < members.size(); i++) {
-            train(members.get(i), sink);
+            int done = i;
+            train(members.get(i), sink, share -> progress.during(done + share, members.size()));
             progress.update(i + 1, members.size());
         }
+    }
+
+    private void train(ZooMember member, CheckpointSink sink, DoubleConsumer stepsTaken) throws IOException {
+        loop.train(List.of(member), (spec, initial) -> new BlockNetwork(spec, initial.get(0), manager), manager, sink,
+                stepsTaken);
     }
 
     @Override

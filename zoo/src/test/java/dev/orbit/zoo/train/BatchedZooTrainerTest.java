@@ -184,6 +184,50 @@ class BatchedZooTrainerTest {
     }
 
     @Test
+    void progressFollowsTheStepsOfRunningGroupsAndNeverGoesBack() throws IOException {
+        ImageSplit data = SyntheticImages.split(8, 128, 32, 10);
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 64, 32, 32, 10);
+        TrainingOptions sequential = new TrainingOptions(1, List.of(1), 128, 16, 32, 4, 32, 1);
+        List<ZooMember> members = new ArrayList<>(group(8, ActivationKind.RELU, "adam", 1, 18));
+        for (ZooMember m : group(8, ActivationKind.RELU, "sgd", 1, 19)) {
+            members.add(new ZooMember(m.networkId() + 8, m.hyperparameters()));
+        }
+        int stepsPerGroup = TrainingOptions.stepsPerEpoch(128, 16);
+        for (TrainingOptions options : List.of(sequential, sequential.withParallelGroups(2))) {
+            List<Double> during = new ArrayList<>();
+            List<Integer> updates = new ArrayList<>();
+            int[] duringBeforeFirstUpdate = {0};
+            TrainingProgress progress = new TrainingProgress() {
+                @Override
+                public void update(int done, int total) {
+                    assertEquals(16, total);
+                    updates.add(done);
+                }
+
+                @Override
+                public void during(double done, int total) {
+                    assertEquals(16, total);
+                    during.add(done);
+                    if (updates.isEmpty()) {
+                        duringBeforeFirstUpdate[0]++;
+                    }
+                }
+            };
+            try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, options)) {
+                trainer.train(members, r -> {}, progress);
+            }
+            assertEquals(List.of(4, 8, 12, 16), updates, "one update per finished group of 4");
+            assertEquals(4 * stepsPerGroup, during.size(), "one report per step of each group");
+            assertTrue(duringBeforeFirstUpdate[0] >= stepsPerGroup, "the first group's steps are reported before it ends");
+            assertTrue(during.get(0) > 0 && during.get(0) < 4, "a partial group counts in part: " + during.get(0));
+            for (int i = 1; i < during.size(); i++) {
+                assertTrue(during.get(i) >= during.get(i - 1) - 1e-9, "went back at report " + i + ": " + during);
+            }
+            assertEquals(16, during.get(during.size() - 1), 1e-9);
+        }
+    }
+
+    @Test
     void groupsSplitByActivationOptimizerAndBatchSizeIntoNearEqualParts() {
         List<ZooMember> members = new ArrayList<>(group(10, ActivationKind.RELU, "adam", 1, 16));
         for (ZooMember m : group(3, ActivationKind.TANH, "adam", 1, 17)) {
