@@ -6,6 +6,7 @@ import dev.orbit.datasets.images.ImageSplit;
 import dev.orbit.zoo.CheckpointRecord;
 import dev.orbit.zoo.space.ZooRecipe;
 import dev.orbit.zoo.train.BatchedZooTrainer;
+import dev.orbit.zoo.train.DjlTrainerBaseline;
 import dev.orbit.zoo.train.SingleNetworkTrainer;
 import dev.orbit.zoo.train.TrainingOptions;
 import dev.orbit.zoo.train.TrainingProgress;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orbit zoo speed}: how many networks a minute the batched zoo trainer produces against the
- * one-at-a-time DJL loop ({@code SingleNetworkTrainer}), on the first members of a recipe (same
+ * one-at-a-time DJL loop ({@code SingleNetworkTrainer}) and, optionally, against a loop built on
+ * DJL's Trainer ({@code DjlTrainerBaseline}), on the first members of a recipe (same
  * hyperparameters, data and budget for both), measured in the same process one after the other. Also
  * prints the time the whole recipe would take at that rate and the spread of final test accuracies.
  * Wall-clock rates depend on what else the machine runs; the CPU seconds per network do less.
@@ -39,6 +41,11 @@ final class ZooSpeedCommand extends ZooSubcommand {
     @Option(names = "--single", paramLabel = "N",
             description = "Networks trained one at a time, the first N of the same members; 0 skips (default: ${DEFAULT-VALUE}).")
     int single = 8;
+
+    @Option(names = "--djl-trainer", paramLabel = "N",
+            description = "Networks trained one at a time with DJL's Trainer and optimizers, the first N of the same "
+                    + "members; 0 skips (default: ${DEFAULT-VALUE}).")
+    int djlTrainer = 0;
 
     @Option(names = "--threads", paramLabel = "T",
             description = "libtorch intra-op threads (default: ${DEFAULT-VALUE}; more threads lose to parallel groups on a small or shared machine).")
@@ -64,8 +71,8 @@ final class ZooSpeedCommand extends ZooSubcommand {
 
     @Override
     int execute() throws Exception {
-        if (networks < 1 || single < 0 || threads < 1) {
-            throw userError("--networks and --threads must be at least 1 and --single at least 0");
+        if (networks < 1 || single < 0 || djlTrainer < 0 || threads < 1) {
+            throw userError("--networks and --threads must be at least 1, --single and --djl-trainer at least 0");
         }
         // libtorch reads its thread count when the engine starts, so set it first.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -89,7 +96,7 @@ final class ZooSpeedCommand extends ZooSubcommand {
         }
         zoo = zoo.withTraining(options);
         ImageSplit data = ImageDatasets.load(zoo.dataset(), dataDir);
-        List<ZooMember> members = zoo.withNetworks(Math.max(networks, single)).members();
+        List<ZooMember> members = zoo.withNetworks(Math.max(networks, Math.max(single, djlTrainer))).members();
         int steps = options.epochs() * TrainingOptions.stepsPerEpoch(
                 options.trainPoolSize() == 0 ? data.train().size() : options.trainPoolSize(), members.get(0).hyperparameters().batchSize());
         err().printf(Locale.ROOT, "%s: %s on %s, %d steps of %d; %s, %d thread(s), groups of at most %d, %d at a time.%n",
@@ -124,6 +131,18 @@ final class ZooSpeedCommand extends ZooSubcommand {
             out().printf(Locale.ROOT, "speed-up: %.1fx wall clock, %.1fx CPU time%n",
                     batched.perMinute / alone.perMinute, alone.cpuPerNetwork / batched.cpuPerNetwork);
         }
+        if (djlTrainer > 0) {
+            Rate djl;
+            try (DjlTrainerBaseline trainer = new DjlTrainerBaseline(zoo.networkSpec(), data, options)) {
+                Clock clock = new Clock();
+                trainer.train(members.subList(0, djlTrainer));
+                djl = clock.rate(djlTrainer);
+            }
+            out().printf(Locale.ROOT, "DJL Trainer:   %4d networks in %7.1f s = %7.1f networks/min (%.3f CPU s/network)%n",
+                    djlTrainer, djl.seconds, djl.perMinute, djl.cpuPerNetwork);
+            out().printf(Locale.ROOT, "speed-up over the DJL Trainer loop: %.1fx wall clock, %.1fx CPU time%n",
+                    batched.perMinute / djl.perMinute, djl.cpuPerNetwork / batched.cpuPerNetwork);
+        }
         out().printf(Locale.ROOT, "%s at this rate: %d networks in about %.0f min%n",
                 zoo.name(), zoo.networks(), zoo.networks() / batched.perMinute);
         double[] accuracy = finals.stream().mapToDouble(r -> r.metrics().testAccuracy()).sorted().toArray();
@@ -146,6 +165,9 @@ final class ZooSpeedCommand extends ZooSubcommand {
         }
         try (SingleNetworkTrainer trainer = new SingleNetworkTrainer(zoo.networkSpec(), data, tiny)) {
             trainer.train(few.get(0), r -> {});
+        }
+        try (DjlTrainerBaseline trainer = new DjlTrainerBaseline(zoo.networkSpec(), data, tiny)) {
+            trainer.train(few.get(0));
         }
     }
 

@@ -51,6 +51,19 @@ class ZooCommandTest {
     }
 
     @Test
+    void speedTimesTheBatchedTrainerAgainstBothOneAtATimeLoopsOnTheSameMembers() {
+        Run run = Run.orbit("zoo", "speed", "--recipe", "digits-quick", "--networks", "4", "--single", "2",
+                "--djl-trainer", "2", "--epochs", "1", "--train-pool", "256");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("batched:          4 networks"), run.out());
+        assertTrue(run.out().contains("one at a time:    2 networks"), run.out());
+        assertTrue(run.out().contains("DJL Trainer:      2 networks"), run.out());
+        assertTrue(run.out().contains("speed-up over the DJL Trainer loop:"), run.out());
+        assertTrue(run.out().contains("final test accuracy over 4 networks"), run.out());
+        assertUserError(Run.orbit("zoo", "speed", "--djl-trainer", "-1"), "--djl-trainer");
+    }
+
+    @Test
     void generateWritesAVerifiedZooThatInfoDescribes() throws Exception {
         try (ZooReader reader = ZooReader.open(zoo)) {
             assertEquals(18, reader.rows());
