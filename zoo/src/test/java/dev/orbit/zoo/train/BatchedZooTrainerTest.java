@@ -157,21 +157,29 @@ class BatchedZooTrainerTest {
         }
     }
 
-    @Test
-    void parallelGroupsGiveTheSameRecordsAsOneGroupAtATime() throws IOException {
-        ImageSplit data = SyntheticImages.split(8, 128, 32, 10);
-        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 64, 32, 32, 10);
-        TrainingOptions sequential = new TrainingOptions(1, List.of(1), 128, 16, 32, 4, 32, 1);
-        List<ZooMember> members = new ArrayList<>(group(8, ActivationKind.RELU, "adam", 1, 14));
-        for (ZooMember m : group(8, ActivationKind.RELU, "sgd", 10, 15)) {
+    /** Small MLP runs: 8x8 images, 128 to train on, one epoch of 8 steps, at most 4 networks per group. */
+    private static final ImageSplit SMALL_DATA = SyntheticImages.split(8, 128, 32, 10);
+    private static final NetworkSpec SMALL_MLP = NetworkSpec.mlp(ActivationKind.RELU, 64, 32, 32, 10);
+    private static final TrainingOptions SMALL_RUN = new TrainingOptions(1, List.of(1), 128, 16, 32, 4, 32, 1);
+
+    /** Members 0-7 with Adam, then 8-15 with SGD at {@code sgdLrScale} times the learning rate. */
+    private static List<ZooMember> adamThenSgd(double sgdLrScale, long seed) {
+        List<ZooMember> members = new ArrayList<>(group(8, ActivationKind.RELU, "adam", 1, seed));
+        for (ZooMember m : group(8, ActivationKind.RELU, "sgd", sgdLrScale, seed + 1)) {
             members.add(new ZooMember(m.networkId() + 8, m.hyperparameters()));
         }
+        return members;
+    }
+
+    @Test
+    void parallelGroupsGiveTheSameRecordsAsOneGroupAtATime() throws IOException {
+        List<ZooMember> members = adamThenSgd(10, 14);
         List<CheckpointRecord> one = new ArrayList<>();
         List<CheckpointRecord> two = new ArrayList<>();
-        try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, sequential)) {
+        try (BatchedZooTrainer trainer = new BatchedZooTrainer(SMALL_MLP, SMALL_DATA, SMALL_RUN)) {
             trainer.train(members, one::add, TrainingProgress.NONE);
         }
-        try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, sequential.withParallelGroups(2))) {
+        try (BatchedZooTrainer trainer = new BatchedZooTrainer(SMALL_MLP, SMALL_DATA, SMALL_RUN.withParallelGroups(2))) {
             trainer.train(members, two::add, TrainingProgress.NONE);
         }
         assertEquals(16, one.size());
@@ -185,15 +193,9 @@ class BatchedZooTrainerTest {
 
     @Test
     void progressFollowsTheStepsOfRunningGroupsAndNeverGoesBack() throws IOException {
-        ImageSplit data = SyntheticImages.split(8, 128, 32, 10);
-        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 64, 32, 32, 10);
-        TrainingOptions sequential = new TrainingOptions(1, List.of(1), 128, 16, 32, 4, 32, 1);
-        List<ZooMember> members = new ArrayList<>(group(8, ActivationKind.RELU, "adam", 1, 18));
-        for (ZooMember m : group(8, ActivationKind.RELU, "sgd", 1, 19)) {
-            members.add(new ZooMember(m.networkId() + 8, m.hyperparameters()));
-        }
+        List<ZooMember> members = adamThenSgd(1, 18);
         int stepsPerGroup = TrainingOptions.stepsPerEpoch(128, 16);
-        for (TrainingOptions options : List.of(sequential, sequential.withParallelGroups(2))) {
+        for (TrainingOptions options : List.of(SMALL_RUN, SMALL_RUN.withParallelGroups(2))) {
             List<Double> during = new ArrayList<>();
             List<Integer> updates = new ArrayList<>();
             int[] duringBeforeFirstUpdate = {0};
@@ -213,7 +215,7 @@ class BatchedZooTrainerTest {
                     }
                 }
             };
-            try (BatchedZooTrainer trainer = new BatchedZooTrainer(spec, data, options)) {
+            try (BatchedZooTrainer trainer = new BatchedZooTrainer(SMALL_MLP, SMALL_DATA, options)) {
                 trainer.train(members, r -> {}, progress);
             }
             assertEquals(List.of(4, 8, 12, 16), updates, "one update per finished group of 4");
