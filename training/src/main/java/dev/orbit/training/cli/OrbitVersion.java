@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Versions of Orbit and of the engine it runs on, read from the build's filtered resource. */
@@ -22,11 +23,26 @@ public final class OrbitVersion implements CommandLine.IVersionProvider {
         return props;
     }
 
+    /**
+     * The commit the build came from, with {@code -dirty} when it had uncommitted changes; null when
+     * built outside a git checkout (the property is then left unfiltered).
+     */
+    public static String gitCommit(Properties build) {
+        String commit = build.getProperty("git_commit", "");
+        if (!COMMIT.matcher(commit).matches()) {
+            return null;
+        }
+        return "true".equals(build.getProperty("git_dirty")) ? commit + "-dirty" : commit;
+    }
+
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
     @Override
     public String[] getVersion() {
         Properties p = properties();
+        String commit = gitCommit(p);
         return new String[] {
-            "orbit " + p.getProperty("version", "unknown"),
+            "orbit " + p.getProperty("version", "unknown") + (commit == null ? "" : " (" + commit + ")"),
             "DJL " + p.getProperty("djl", "unknown") + ", libtorch " + p.getProperty("libtorch", "unknown")
         };
     }

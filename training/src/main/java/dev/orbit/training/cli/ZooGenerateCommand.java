@@ -142,7 +142,8 @@ final class ZooGenerateCommand extends ZooSubcommand {
                 preset == null ? null : preset.name(), space.toJson(), epochCount, options.checkpointEpochs(),
                 identityOptions(options));
         Properties v = OrbitVersion.properties();
-        Provenance provenance = Provenance.of(v.getProperty("version"), v.getProperty("djl"), v.getProperty("libtorch"));
+        Provenance provenance = Provenance.of(v.getProperty("version"), v.getProperty("djl"), v.getProperty("libtorch"),
+                OrbitVersion.gitCommit(v));
         ZooWriter.Options writerOptions = ZooWriter.Options.defaults().withShardRows(shardRows)
                 .withMaxCommitInterval(Duration.ofMillis((long) (commitMinutes * 60_000)));
 

@@ -33,21 +33,23 @@ public record Provenance(
     }
 
     /**
-     * Provenance for a zoo created now, with the given versions (the CLI passes those its build
-     * recorded) and the git commit of the working directory when there is one.
+     * Provenance for a zoo created now, with the given versions and commit (the CLI passes those its
+     * build recorded).
      *
      * @param orbitVersion Orbit's version
      * @param djlVersion DJL's version
      * @param libtorchVersion libtorch's version
+     * @param gitCommit the commit Orbit was built from ({@code -dirty} appended for uncommitted changes), or null
      * @return the provenance
      */
-    public static Provenance of(String orbitVersion, String djlVersion, String libtorchVersion) {
-        return new Provenance(orbitVersion, djlVersion, libtorchVersion, currentGitCommit(), Instant.now().toString());
+    public static Provenance of(String orbitVersion, String djlVersion, String libtorchVersion, String gitCommit) {
+        return new Provenance(orbitVersion, djlVersion, libtorchVersion, gitCommit, Instant.now().toString());
     }
 
     /**
      * Provenance for a zoo created now, asking DJL for its version and its engine for libtorch's.
-     * Loads the engine; use {@link #of} when the versions are known.
+     * Loads the engine; the commit is that of the working directory, if any. Use {@link #of} when the
+     * build recorded its versions.
      *
      * @param orbitVersion Orbit's version
      * @return the provenance
@@ -59,7 +61,7 @@ public record Provenance(
         } catch (RuntimeException | LinkageError e) {
             libtorch = null; // no engine: still record what is known
         }
-        return of(orbitVersion, Engine.getDjlVersion(), libtorch);
+        return of(orbitVersion, Engine.getDjlVersion(), libtorch, currentGitCommit());
     }
 
     /** @return {@code git rev-parse HEAD} in the working directory, or null (best effort, 5 s at most) */
