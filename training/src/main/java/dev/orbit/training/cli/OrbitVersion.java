@@ -1,10 +1,10 @@
 package dev.orbit.training.cli;
 
+import dev.orbit.zoo.format.Provenance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Versions of Orbit and of the engine it runs on, read from the build's filtered resource. */
@@ -28,14 +28,12 @@ public final class OrbitVersion implements CommandLine.IVersionProvider {
      * built outside a git checkout (the property is then left unfiltered).
      */
     public static String gitCommit(Properties build) {
-        String commit = build.getProperty("git_commit", "");
-        if (!COMMIT.matcher(commit).matches()) {
+        String commit = build.getProperty("git_commit");
+        if (!Provenance.isCommit(commit)) {
             return null;
         }
         return "true".equals(build.getProperty("git_dirty")) ? commit + "-dirty" : commit;
     }
-
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
     @Override
     public String[] getVersion() {

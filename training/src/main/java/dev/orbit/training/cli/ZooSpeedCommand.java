@@ -103,7 +103,7 @@ final class ZooSpeedCommand extends ZooSubcommand {
                 zoo.name(), zoo.networkSpec().describe(), zoo.dataset(), steps, members.get(0).hyperparameters().batchSize(),
                 Engine.getInstance().getEngineName(), threads, options.maxGroupSize(), options.parallelGroups());
         err().flush();
-        warmUp(zoo, data, options, members);
+        warmUp(zoo, data, options, members, djlTrainer > 0);
 
         Rate batched;
         List<CheckpointRecord> finals = new ArrayList<>();
@@ -153,9 +153,9 @@ final class ZooSpeedCommand extends ZooSubcommand {
         return 0;
     }
 
-    /** Starts the engine and the JIT on a few steps so neither trainer pays for them. */
-    private static void warmUp(ZooRecipe zoo, ImageSplit data, TrainingOptions options, List<ZooMember> members)
-            throws Exception {
+    /** Starts the engine and the JIT on a few steps so no trainer pays for them. */
+    private static void warmUp(ZooRecipe zoo, ImageSplit data, TrainingOptions options, List<ZooMember> members,
+            boolean djlTrainer) throws Exception {
         int batch = members.get(0).hyperparameters().batchSize();
         TrainingOptions tiny = new TrainingOptions(1, List.of(1), 4 * batch, 32, 32, options.maxGroupSize(),
                 options.evalBatchSize(), 1);
@@ -166,8 +166,10 @@ final class ZooSpeedCommand extends ZooSubcommand {
         try (SingleNetworkTrainer trainer = new SingleNetworkTrainer(zoo.networkSpec(), data, tiny)) {
             trainer.train(few.get(0), r -> {});
         }
-        try (DjlTrainerBaseline trainer = new DjlTrainerBaseline(zoo.networkSpec(), data, tiny)) {
-            trainer.train(few.get(0));
+        if (djlTrainer) {
+            try (DjlTrainerBaseline trainer = new DjlTrainerBaseline(zoo.networkSpec(), data, tiny)) {
+                trainer.train(few.get(0));
+            }
         }
     }
 

@@ -64,6 +64,11 @@ public record Provenance(
         return of(orbitVersion, Engine.getDjlVersion(), libtorch, currentGitCommit());
     }
 
+    /** True for a full git commit id: 40 lowercase hex digits. */
+    public static boolean isCommit(String s) {
+        return s != null && COMMIT.matcher(s).matches();
+    }
+
     /** @return {@code git rev-parse HEAD} in the working directory, or null (best effort, 5 s at most) */
     public static String currentGitCommit() {
         try {
@@ -77,7 +82,7 @@ public record Provenance(
                 p.destroyForcibly();
                 return null;
             }
-            return p.exitValue() == 0 && COMMIT.matcher(out).matches() ? out : null;
+            return p.exitValue() == 0 && isCommit(out) ? out : null;
         } catch (IOException e) {
             return null; // no git on this machine
         } catch (InterruptedException e) {

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
@@ -79,7 +78,7 @@ public final class DjlTrainerBaseline implements AutoCloseable {
                     .optOptimizer(optimizer(hp));
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batch).addAll(new Shape(spec.inputShape())));
-                setWeights(model.getBlock(), InitialWeights.sample(spec, hp));
+                BlockNetwork.setWeights(model.getBlock(), InitialWeights.sample(spec, hp));
                 DataStream stream = new DataStream(hp.seed(), hp.trainFraction(), data.poolSize());
                 int steps = TrainingOptions.stepsPerEpoch(data.poolSize(), batch);
                 double[] testAccuracy = new double[options.checkpointEpochs().size()];
@@ -131,11 +130,9 @@ public final class DjlTrainerBaseline implements AutoCloseable {
         int[] subset = stream.subset();
         int count = options.evalTrainLimit() == 0 ? subset.length : Math.min(options.evalTrainLimit(), subset.length);
         long[] trainSet = new long[count];
-        for (int i = 0; i < count; i++) {
-            trainSet[i] = subset[i];
-        }
         int[] trainLabels = new int[count];
         for (int i = 0; i < count; i++) {
+            trainSet[i] = subset[i];
             trainLabels[i] = data.trainLabels[subset[i]];
         }
         try (NDManager evalManager = trainer.getManager().newSubManager()) {
@@ -218,19 +215,6 @@ public final class DjlTrainerBaseline implements AutoCloseable {
 
             PlainRmsProp build() {
                 return new PlainRmsProp(this);
-            }
-        }
-    }
-
-    /** Copies flat weights (layer by layer, weight then bias) into the block's parameters. */
-    private static void setWeights(Block block, float[] flat) {
-        int offset = 0;
-        for (Block layer : NetworkSpec.layerBlocks(block)) {
-            for (String name : List.of("weight", "bias")) {
-                NDArray array = layer.getParameters().get(name).getArray();
-                int size = Math.toIntExact(array.size());
-                array.set(java.util.Arrays.copyOfRange(flat, offset, offset + size));
-                offset += size;
             }
         }
     }
