@@ -127,7 +127,7 @@ public record ShardInfo(
             throw ManifestFields.corrupt(where, "names the file " + file + " but expected " + ZooFormat.shardPath(index));
         }
         String sha = f.string("sha256");
-        if (!sha.matches("[0-9a-f]{64}")) {
+        if (!ManifestFields.isSha256(sha)) {
             throw ManifestFields.corrupt(where, "has a sha256 that is not 64 lowercase hex digits");
         }
         int rows = f.intValue("rows");
