@@ -114,8 +114,8 @@ public record ShardInfo(
             }
             int first = ManifestFields.asInt(e.getAsJsonArray().get(0), where, "network_ids");
             int last = ManifestFields.asInt(e.getAsJsonArray().get(1), where, "network_ids");
-            if (last < first || (!ranges.isEmpty() && first <= ranges.get(ranges.size() - 1).last())) {
-                throw ManifestFields.corrupt(where, "has network_ids ranges that are not ascending");
+            if (first < 0 || last < first || (!ranges.isEmpty() && first <= ranges.get(ranges.size() - 1).last())) {
+                throw ManifestFields.corrupt(where, "has network_ids ranges that are not ascending non-negative ids");
             }
             ranges.add(new IdRange(first, last));
         }

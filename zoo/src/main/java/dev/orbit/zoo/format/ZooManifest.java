@@ -185,8 +185,8 @@ public record ZooManifest(
         }
         ZooDescription description = ZooDescription.readFrom(o, source);
         int networks = f.intValue("networks");
-        if (networks < 0) {
-            throw ManifestFields.corrupt(source, "has a negative network count");
+        if (networks < 0 || networks > ZooFormat.MAX_NETWORKS) {
+            throw ManifestFields.corrupt(source, "has a network count outside [0, " + ZooFormat.MAX_NETWORKS + "]");
         }
         if (f.has("parameter_count") && f.longValue("parameter_count") != description.spec().parameterCount()) {
             throw ManifestFields.corrupt(source, "has parameter_count " + f.longValue("parameter_count")
@@ -208,6 +208,10 @@ public record ZooManifest(
             }
             int ids = 0;
             for (ShardInfo.IdRange r : s.networkIds()) {
+                if (r.last() >= networks) {
+                    throw ManifestFields.corrupt(source, "has shard " + i + " holding network " + r.last()
+                            + " but plans only " + networks + " networks");
+                }
                 if (seen.nextSetBit(r.first()) >= 0 && seen.nextSetBit(r.first()) <= r.last()) {
                     throw ManifestFields.corrupt(source, "lists network " + seen.nextSetBit(r.first())
                             + " in more than one shard");

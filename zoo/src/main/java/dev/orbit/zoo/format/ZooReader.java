@@ -280,7 +280,7 @@ public final class ZooReader implements AutoCloseable {
      */
     public synchronized List<ZooMetricsRow> metrics() throws IOException {
         if (metrics == null) {
-            List<ZooMetricsRow> rows = new ArrayList<>(rows());
+            List<ZooMetricsRow> rows = new ArrayList<>(); // not sized by the manifest's claim: the file bounds it
             try (MetricsCursor cursor = new MetricsCursor(dir, manifest)) {
                 for (ShardInfo s : manifest.shards()) {
                     for (int r = 0; r < s.rows(); r++) {

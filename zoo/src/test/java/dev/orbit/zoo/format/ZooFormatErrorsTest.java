@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.zoo.CheckpointMetrics;
@@ -21,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,6 +343,37 @@ class ZooFormatErrorsTest {
                 () -> ZooWriter.requirePlannable(ZooFormat.MAX_NETWORKS, 3000));
         assertOneLine(rows, "rows");
         ZooWriter.requirePlannable(ZooFormat.MAX_NETWORKS, 3); // control: the limit itself is allowed
+    }
+
+    @Test
+    void aManifestClaimingBillionsOfRowsIsRefusedWithoutAllocatingThem() throws Exception {
+        Path small = tmp.resolve("one-shard");
+        SyntheticZoo.write(small, description, 2, 6); // one shard: networks 0 and 1, 3 checkpoints each
+        Path manifest = small.resolve(ZooFormat.MANIFEST);
+        JsonObject m = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+        // 700,000 networks x 3,000 checkpoints = 2.1e9 rows claimed by a shard of 6, in a 60 KB manifest.
+        JsonArray epochs = new JsonArray();
+        IntStream.range(0, 3000).forEach(epochs::add);
+        m.addProperty("epochs", 2999);
+        m.add("checkpoint_epochs", epochs);
+        m.addProperty("networks", 700_000);
+        JsonObject shard = m.getAsJsonArray("shards").get(0).getAsJsonObject();
+        shard.addProperty("rows", 700_000 * 3000);
+        shard.add("network_ids", JsonParser.parseString("[[0, 699999]]"));
+        Files.writeString(manifest, m.toString());
+        try (ZooReader zoo = ZooReader.open(small)) {
+            assertEquals(2_100_000_000, zoo.rows());
+            assertOneLine(assertThrows(ZooFormatException.class, zoo::metrics), "metrics.csv", "ends after 6 rows");
+            assertFalse(zoo.verify().ok());
+        }
+        m.addProperty("networks", 600_000); // the shard lists ids the zoo does not plan
+        Files.writeString(manifest, m.toString());
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooReader.open(small)), "manifest.json",
+                "holding network 699999 but plans only 600000 networks");
+        m.addProperty("networks", 2_000_000_000);
+        Files.writeString(manifest, m.toString());
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooReader.open(small)), "manifest.json",
+                "network count outside [0, " + ZooFormat.MAX_NETWORKS + "]");
     }
 
     /** Every file under {@code root}: relative path to size and content hash. */
