@@ -3,20 +3,27 @@ package dev.orbit.zoo;
 import dev.orbit.datasets.zoo.ModelZooSource;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.zoo.format.ZooFormatException;
 import dev.orbit.zoo.format.ZooMetricsRow;
 import dev.orbit.zoo.format.ZooReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An Orbit zoo folder ({@link ZooReader}) as a {@link ModelZooSource}: one row per network, its
  * checkpoint at one epoch (by default the zoo's final checkpoint epoch). Checkpoints flagged as
- * diverged are left out, since their weights are not finite. Weights are read by random access,
- * one row at a time; the metrics table is held in memory.
+ * diverged are left out, since their weights are not finite. Opening reads every chosen checkpoint
+ * once, which verifies each shard's checksum and flags checkpoints whose weights hold NaN or
+ * infinity without being flagged diverged (a corrupt or hand-edited zoo): those are left out and
+ * counted ({@link #nonFiniteSummary()}), or refused when strict. Afterwards weights are read by
+ * random access, one row at a time; the metrics table is held in memory.
  */
 public final class OrbitZooSource implements ModelZooSource {
 
@@ -25,13 +32,16 @@ public final class OrbitZooSource implements ModelZooSource {
     private final int[] zooRows;
     private final List<ZooMetricsRow> metrics;
     private final int diverged;
+    private final int[] nonFinite;
 
-    private OrbitZooSource(ZooReader reader, int epoch, int[] zooRows, List<ZooMetricsRow> metrics, int diverged) {
+    private OrbitZooSource(ZooReader reader, int epoch, int[] zooRows, List<ZooMetricsRow> metrics, int diverged,
+            int[] nonFinite) {
         this.reader = reader;
         this.epoch = epoch;
         this.zooRows = zooRows;
         this.metrics = metrics;
         this.diverged = diverged;
+        this.nonFinite = nonFinite;
     }
 
     /** Opens a zoo folder at its final checkpoint epoch. */
@@ -39,14 +49,23 @@ public final class OrbitZooSource implements ModelZooSource {
         return open(folder, -1);
     }
 
+    /** Opens a zoo folder at one checkpoint epoch, leaving out checkpoints with non-finite weights. */
+    public static OrbitZooSource open(Path folder, int epoch) throws IOException {
+        return open(folder, epoch, false);
+    }
+
     /**
      * Opens a zoo folder at one checkpoint epoch.
      *
      * @param epoch a checkpoint epoch of the zoo, or -1 for its final one
+     * @param strict refuse the zoo, rather than leave the checkpoints out, when a checkpoint not
+     *     flagged diverged has non-finite weights
      * @throws IllegalArgumentException when the zoo has no checkpoint at that epoch, or every
      *     network diverged
+     * @throws ZooFormatException when a shard or the metrics fail their checksums, or when strict
+     *     and a checkpoint has non-finite weights
      */
-    public static OrbitZooSource open(Path folder, int epoch) throws IOException {
+    public static OrbitZooSource open(Path folder, int epoch, boolean strict) throws IOException {
         ZooReader reader = ZooReader.open(folder);
         try {
             List<Integer> epochs = reader.description().checkpointEpochs();
@@ -67,12 +86,21 @@ public final class OrbitZooSource implements ModelZooSource {
                     kept.add(row);
                 }
             }
+            int[] nonFinite = reader.nonFiniteRows(kept.stream().mapToInt(ZooMetricsRow::row).toArray());
+            if (strict && nonFinite.length > 0) {
+                throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, folder + " has "
+                        + nonFiniteText(nonFinite) + " that its metrics do not flag as diverged; run 'orbit zoo verify "
+                        + folder + "'.");
+            }
+            Set<Integer> excluded = Arrays.stream(nonFinite).boxed().collect(Collectors.toSet());
+            kept.removeIf(row -> excluded.contains(row.row()));
             if (kept.isEmpty()) {
                 throw new IllegalArgumentException("The zoo at " + folder + " has no usable network at epoch " + chosen
-                        + (diverged > 0 ? " (" + diverged + " diverged)" : "") + ".");
+                        + (diverged > 0 ? " (" + diverged + " diverged)" : "")
+                        + (nonFinite.length > 0 ? " (" + nonFiniteText(nonFinite) + ")" : "") + ".");
             }
             int[] rows = kept.stream().mapToInt(ZooMetricsRow::row).toArray();
-            return new OrbitZooSource(reader, chosen, rows, List.copyOf(kept), diverged);
+            return new OrbitZooSource(reader, chosen, rows, List.copyOf(kept), diverged, nonFinite);
         } catch (IOException | RuntimeException e) {
             reader.close();
             throw e;
@@ -147,6 +175,24 @@ public final class OrbitZooSource implements ModelZooSource {
         return diverged;
     }
 
+    /** Zoo rows left out because their weights hold NaN or infinity without being flagged diverged. */
+    public int[] nonFiniteRows() {
+        return nonFinite.clone();
+    }
+
+    /** @return one line saying which checkpoints were left out for non-finite weights, or null when none */
+    public String nonFiniteSummary() {
+        return nonFinite.length == 0 ? null : "Left out " + nonFiniteText(nonFinite) + " of " + reader.directory()
+                + ", which its metrics do not flag as diverged (--strict refuses such a zoo).";
+    }
+
+    /** "3 checkpoints with non-finite weights (zoo rows 4, 9, 17)", listing at most ten rows. */
+    private static String nonFiniteText(int[] rows) {
+        String listed = Arrays.stream(rows).limit(10).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+        return rows.length + (rows.length == 1 ? " checkpoint" : " checkpoints") + " with non-finite weights (zoo "
+                + (rows.length == 1 ? "row " : "rows ") + listed + (rows.length > 10 ? ", ..." : "") + ")";
+    }
+
     /** The underlying reader. */
     public ZooReader reader() {
         return reader;
@@ -155,7 +201,8 @@ public final class OrbitZooSource implements ModelZooSource {
     @Override
     public String describe() {
         return "Orbit zoo at " + reader.directory() + " (" + reader.description().dataset() + ", epoch " + epoch + ", "
-                + size() + " networks" + (diverged > 0 ? ", " + diverged + " diverged left out" : "") + ", "
+                + size() + " networks" + (diverged > 0 ? ", " + diverged + " diverged left out" : "")
+                + (nonFinite.length > 0 ? ", " + nonFinite.length + " with non-finite weights left out" : "") + ", "
                 + spec().describe() + ")";
     }
 

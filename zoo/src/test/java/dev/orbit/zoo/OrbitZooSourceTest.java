@@ -2,6 +2,7 @@ package dev.orbit.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.zoo.format.Provenance;
 import dev.orbit.zoo.format.ZooDescription;
+import dev.orbit.zoo.format.ZooFormatException;
 import dev.orbit.zoo.format.ZooWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,13 +54,58 @@ class OrbitZooSourceTest {
         assertTrue(e.getMessage().contains("[0, 2]"), e.getMessage());
     }
 
+    @Test
+    void checkpointsWithNonFiniteWeightsNotFlaggedDivergedAreLeftOutAtLoadTimeOrRefusedWhenStrict(@TempDir Path dir)
+            throws Exception {
+        // Network 1's final weights hold an infinity and network 3's a NaN, but the metrics do not say diverged.
+        write(dir, (id, epoch, w) -> {
+            if (epoch == 2 && (id == 1 || id == 3)) {
+                w[w.length - 1] = id == 1 ? Float.POSITIVE_INFINITY : Float.NaN;
+            }
+        });
+        int[] flaggedRows = {3, 7}; // zoo rows of (1, epoch 2) and (3, epoch 2): two checkpoints per network
+        try (OrbitZooSource source = OrbitZooSource.open(dir)) {
+            assertArrayEquals(flaggedRows, source.nonFiniteRows());
+            assertEquals(NETWORKS - 3, source.size(), "the two flagged and the diverged network are left out");
+            for (int row = 0; row < source.size(); row++) {
+                assertTrue(source.networkId(row) != 1 && source.networkId(row) != 3);
+                for (float v : source.weights(row)) {
+                    assertTrue(Float.isFinite(v));
+                }
+            }
+            String summary = source.nonFiniteSummary();
+            assertFalse(summary.contains("\n"), summary);
+            assertTrue(summary.contains("2 checkpoints with non-finite weights (zoo rows 3, 7)"), summary);
+        }
+        try (OrbitZooSource first = OrbitZooSource.open(dir, 0, true)) {
+            assertEquals(NETWORKS, first.size(), "control: epoch 0 is finite everywhere, strict accepts it");
+            assertEquals(null, first.nonFiniteSummary());
+        }
+        ZooFormatException e = assertThrows(ZooFormatException.class, () -> OrbitZooSource.open(dir, 2, true));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains(dir + " has 2 checkpoints with non-finite weights (zoo rows 3, 7)"),
+                e.getMessage());
+    }
+
+    /** Edits a checkpoint's weights in place before it is written. */
+    private interface Tamper {
+        void apply(int id, int epoch, float[] weights);
+    }
+
     private static void write(Path dir) throws Exception {
+        write(dir, (id, epoch, w) -> { });
+    }
+
+    private static void write(Path dir, Tamper tamper) throws Exception {
         ZooDescription d = new ZooDescription(SPEC, "synthetic", 1, "test", "{}", 2, List.of(0, 2), "{}");
         try (ZooWriter w = ZooWriter.open(dir, d, NETWORKS, new Provenance("test", "0.35.1", "2.7.1", null,
                 "2025-01-01T00:00:00Z"), ZooWriter.Options.defaults().withShardRows(4))) {
             for (int id = 0; id < NETWORKS; id++) {
-                w.write(record(id, 0));
-                w.write(record(id, 2));
+                for (int epoch : d.checkpointEpochs()) {
+                    CheckpointRecord r = record(id, epoch);
+                    tamper.apply(id, epoch, r.weights());
+                    w.write(r);
+                }
             }
         }
     }

@@ -34,6 +34,34 @@ public final class FileDigest {
     }
 
     /**
+     * Computes the SHA-256 of a file's first {@code length} bytes, streaming them (for a file that
+     * grows by appends and commits a prefix, such as a zoo's metrics table).
+     *
+     * @param file the file
+     * @param length how many leading bytes to hash
+     * @return 64 lowercase hex digits
+     * @throws MalformedFileException when the file is shorter than {@code length}
+     * @throws IOException when reading fails
+     */
+    public static String sha256(Path file, long length) throws IOException {
+        MessageDigest digest = newSha256();
+        byte[] buffer = new byte[1 << 16];
+        long left = length;
+        try (InputStream in = Files.newInputStream(file)) {
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new MalformedFileException(file + " holds " + (length - left) + " bytes but " + length
+                            + " were expected (truncated).");
+                }
+                digest.update(buffer, 0, n);
+                left -= n;
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
      * Checks a file against an expected SHA-256.
      *
      * @param file the file

@@ -128,6 +128,11 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "Dropout in the head (default 0).")
     Float dropout;
 
+    @Option(names = "--strict",
+            description = "Refuse an orbit zoo with checkpoints whose weights are non-finite but not flagged diverged"
+                    + " (default: leave them out with one summary line).")
+    boolean strict;
+
     @Option(names = "--threads", paramLabel = "T",
             description = "libtorch threads (default: the engine's; 1 is fastest on a busy machine).")
     Integer threads;
@@ -170,7 +175,10 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
         };
         PredictionRun.Augmentation augmentation = PredictionRun.Augmentation.parse(augment);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : detectFormat(zoo);
-        try (ModelZooSource source = open(zoo, fmt, checkpoint, imageSize)) {
+        try (ModelZooSource source = open(zoo, fmt, checkpoint, imageSize, strict)) {
+            if (source instanceof OrbitZooSource orbit && orbit.nonFiniteSummary() != null) {
+                log.println(orbit.nonFiniteSummary());
+            }
             String kind = split != null ? split.toLowerCase(Locale.ROOT) : splitFile != null ? "nfn" : "random";
             ZooSplit zooSplit = split(source, kind);
             if (trainNetworks != null) {
@@ -258,10 +266,11 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
     }
 
     /** Opens a zoo folder in a named format. */
-    static ModelZooSource open(Path zoo, String format, Integer checkpoint, int imageSize) throws IOException {
+    static ModelZooSource open(Path zoo, String format, Integer checkpoint, int imageSize, boolean strict)
+            throws IOException {
         switch (format) {
             case "orbit":
-                return OrbitZooSource.open(zoo, checkpoint == null ? -1 : checkpoint);
+                return OrbitZooSource.open(zoo, checkpoint == null ? -1 : checkpoint, strict);
             case "cnn-zoo": {
                 SmallCnnZooSource.Builder b = SmallCnnZooSource.builder().setFolder(zoo).optImageSize(imageSize);
                 if (checkpoint != null) {

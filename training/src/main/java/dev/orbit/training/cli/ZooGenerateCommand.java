@@ -114,6 +114,7 @@ final class ZooGenerateCommand extends ZooSubcommand {
         List<Integer> epochsToSave = checkpoints != null ? checkpoints
                 : base != null && epochs == null ? base.checkpointEpochs()
                 : new ArrayList<>(new TreeSet<>(List.of(0, 1, epochCount)));
+        ZooWriter.requirePlannable(size, epochsToSave.size()); // before loading data or planning members
         HyperparameterSpace space = preset != null ? preset.space() : HyperparameterSpace.smallCnnZoo(32);
         if (batchSize != null) {
             space = new HyperparameterSpace(space.activations(), space.weightInits(), space.initStd(), space.biasInit(),

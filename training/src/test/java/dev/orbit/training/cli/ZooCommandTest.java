@@ -109,7 +109,8 @@ class ZooCommandTest {
         assertFalse(bad.err().contains("\tat "), bad.err());
 
         Files.writeString(copy.resolve("manifest.json"),
-                Files.readString(copy.resolve("manifest.json")).replace("\"format_version\": 1", "\"format_version\": 9"));
+                Files.readString(copy.resolve("manifest.json")).replace("\"format_version\": " + dev.orbit.zoo.format.ZooFormat.VERSION,
+                        "\"format_version\": 9"));
         Run newer = Run.orbit("zoo", "verify", copy.toString());
         assertEquals(1, newer.code());
         assertTrue(newer.out().contains("format version 9"), newer.out());

@@ -85,6 +85,11 @@ final class ManifestFields {
         return (int) v;
     }
 
+    /** @return whether {@code hex} is a SHA-256 as the manifest spells it: 64 lowercase hex digits */
+    static boolean isSha256(String hex) {
+        return hex.matches("[0-9a-f]{64}");
+    }
+
     static ZooFormatException corrupt(String source, String what) {
         return new ZooFormatException(ZooFormatException.Reason.CORRUPT, source + " " + what + ".");
     }

@@ -1,5 +1,6 @@
 package dev.orbit.zoo.format;
 
+import dev.orbit.datasets.io.FileDigest;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,8 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reads the committed part of {@code metrics.csv} row by row, in zoo row order, checking the header;
- * bytes past the manifest's {@code metrics_bytes} (an interrupted append) are never read.
+ * Reads the committed part of {@code metrics.csv} row by row, in zoo row order, checking its
+ * checksum and header first; bytes past the manifest's {@code metrics_bytes} (an interrupted append)
+ * are never read.
  */
 final class MetricsCursor implements AutoCloseable {
 
@@ -20,18 +22,10 @@ final class MetricsCursor implements AutoCloseable {
     private final BufferedReader reader;
     private int row;
 
-    MetricsCursor(Path zooDir, long committedBytes) throws IOException {
+    MetricsCursor(Path zooDir, ZooManifest manifest) throws IOException {
         this.file = zooDir.resolve(ZooFormat.METRICS);
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, file + " is missing.", e);
-        }
-        if (size < committedBytes) {
-            throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, file + " holds " + size
-                    + " bytes but the manifest committed " + committedBytes + " (truncated).");
-        }
+        long committedBytes = manifest.metricsBytes();
+        requireCommitted(file, manifest);
         InputStream in = new Limited(Files.newInputStream(file), committedBytes);
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         String header = reader.readLine();
@@ -39,6 +33,31 @@ final class MetricsCursor implements AutoCloseable {
             reader.close();
             throw new ZooFormatException(ZooFormatException.Reason.CORRUPT,
                     file + " does not start with the expected header " + MetricsCsv.header().strip() + ".");
+        }
+    }
+
+    /**
+     * Checks that {@code metrics.csv} holds the manifest's committed bytes and, from format version
+     * 2 on, that they match {@code metrics_sha256} (one streaming pass over the committed prefix).
+     *
+     * @throws ZooFormatException when the file is missing, shorter than committed, or changed
+     */
+    static void requireCommitted(Path file, ZooManifest manifest) throws IOException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, file + " is missing.", e);
+        }
+        if (size < manifest.metricsBytes()) {
+            throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, file + " holds " + size
+                    + " bytes but the manifest committed " + manifest.metricsBytes() + " (truncated).");
+        }
+        if (manifest.checksMetrics()
+                && !FileDigest.sha256(file, manifest.metricsBytes()).equals(manifest.metricsSha256())) {
+            throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, file + " does not match the SHA-256"
+                    + " the manifest records for its " + manifest.metricsBytes() + " committed bytes (it was changed"
+                    + " after it was written).");
         }
     }
 

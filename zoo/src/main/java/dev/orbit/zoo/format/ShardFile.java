@@ -78,8 +78,10 @@ final class ShardFile implements AutoCloseable {
      * @param spec the zoo's spec
      * @param rows the checkpoints
      * @param index the shard's index, recorded in its metadata
+     * @param formatVersion the zoo's format version, recorded in its metadata
      */
-    static void write(Path target, NetworkSpec spec, List<CheckpointRecord> rows, int index) throws IOException {
+    static void write(Path target, NetworkSpec spec, List<CheckpointRecord> rows, int index, int formatVersion)
+            throws IOException {
         int n = rows.size();
         SafeTensorsWriter writer = new SafeTensorsWriter();
         int[] ids = new int[n];
@@ -102,7 +104,7 @@ final class ShardFile implements AutoCloseable {
             offset += size;
         }
         writer.putMetadata("format", ZooFormat.FORMAT_NAME);
-        writer.putMetadata("format_version", Integer.toString(ZooFormat.VERSION));
+        writer.putMetadata("format_version", Integer.toString(formatVersion));
         writer.putMetadata("shard", Integer.toString(index));
         writer.write(target);
     }

@@ -114,8 +114,8 @@ public record ShardInfo(
             }
             int first = ManifestFields.asInt(e.getAsJsonArray().get(0), where, "network_ids");
             int last = ManifestFields.asInt(e.getAsJsonArray().get(1), where, "network_ids");
-            if (last < first || (!ranges.isEmpty() && first <= ranges.get(ranges.size() - 1).last())) {
-                throw ManifestFields.corrupt(where, "has network_ids ranges that are not ascending");
+            if (first < 0 || last < first || (!ranges.isEmpty() && first <= ranges.get(ranges.size() - 1).last())) {
+                throw ManifestFields.corrupt(where, "has network_ids ranges that are not ascending non-negative ids");
             }
             ranges.add(new IdRange(first, last));
         }
@@ -127,7 +127,7 @@ public record ShardInfo(
             throw ManifestFields.corrupt(where, "names the file " + file + " but expected " + ZooFormat.shardPath(index));
         }
         String sha = f.string("sha256");
-        if (!sha.matches("[0-9a-f]{64}")) {
+        if (!ManifestFields.isSha256(sha)) {
             throw ManifestFields.corrupt(where, "has a sha256 that is not 64 lowercase hex digits");
         }
         int rows = f.intValue("rows");

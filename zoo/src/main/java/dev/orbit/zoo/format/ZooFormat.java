@@ -10,7 +10,15 @@ import java.util.regex.Pattern;
 public final class ZooFormat {
 
     /** The format version this Orbit writes and the newest it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The first version whose manifest holds {@code metrics_sha256}; older zoos' metrics are unchecked. */
+    static final int METRICS_CHECKSUM_SINCE = 2;
+    /**
+     * The most networks a zoo may plan: a writer keeps one bit and a resume plans one member per
+     * network, so a mistyped {@code --networks 2000000000} is refused instead of exhausting memory.
+     * A million is far beyond published model zoos (tens of thousands of networks).
+     */
+    public static final int MAX_NETWORKS = 1_000_000;
     /** The value of the manifest's {@code format} field and of each shard's metadata. */
     public static final String FORMAT_NAME = "orbit-zoo";
     /** The manifest: the single commit point of a zoo. */

@@ -27,6 +27,7 @@ import java.util.List;
  * @param provenance where the zoo came from
  * @param shards the committed shards, in order
  * @param metricsBytes the committed length of {@code metrics.csv}, header included
+ * @param metricsSha256 the SHA-256 of those bytes, or null in a version 1 zoo (its metrics are unchecked)
  * @param updatedAt when the manifest was last written (ISO-8601 instant)
  */
 public record ZooManifest(
@@ -36,6 +37,7 @@ public record ZooManifest(
         Provenance provenance,
         List<ShardInfo> shards,
         long metricsBytes,
+        String metricsSha256,
         String updatedAt) {
 
     /** Copies the shard list. */
@@ -47,9 +49,10 @@ public record ZooManifest(
     }
 
     /** A manifest for a new, empty zoo. */
-    static ZooManifest create(ZooDescription description, int networks, Provenance provenance, long metricsHeaderBytes) {
+    static ZooManifest create(ZooDescription description, int networks, Provenance provenance, long metricsHeaderBytes,
+            String metricsHeaderSha256) {
         return new ZooManifest(ZooFormat.VERSION, description, networks, provenance, List.of(), metricsHeaderBytes,
-                Instant.now().toString());
+                metricsHeaderSha256, Instant.now().toString());
     }
 
     /** @return committed checkpoints (rows) */
@@ -73,18 +76,28 @@ public record ZooManifest(
         return done;
     }
 
-    /** This manifest with one more committed shard. */
-    ZooManifest withShard(ShardInfo shard, long newMetricsBytes) {
+    /** @return whether {@code metrics.csv} is under {@link #metricsSha256()} (format version 2 on) */
+    public boolean checksMetrics() {
+        return formatVersion >= ZooFormat.METRICS_CHECKSUM_SINCE;
+    }
+
+    /**
+     * This manifest with one more committed shard.
+     *
+     * @param newMetricsSha256 the SHA-256 of the first {@code newMetricsBytes} of {@code metrics.csv};
+     *     ignored (null) in a version 1 zoo, which a writer keeps at version 1
+     */
+    ZooManifest withShard(ShardInfo shard, long newMetricsBytes, String newMetricsSha256) {
         List<ShardInfo> more = new ArrayList<>(shards);
         more.add(shard);
         return new ZooManifest(formatVersion, description, networks, provenance, more, newMetricsBytes,
-                Instant.now().toString());
+                checksMetrics() ? newMetricsSha256 : null, Instant.now().toString());
     }
 
     /** This manifest with another target network count. */
     ZooManifest withNetworks(int newNetworks) {
         return new ZooManifest(formatVersion, description, newNetworks, provenance, shards, metricsBytes,
-                Instant.now().toString());
+                metricsSha256, Instant.now().toString());
     }
 
     /** @return the manifest as pretty-printed JSON */
@@ -100,6 +113,9 @@ public record ZooManifest(
         o.addProperty("updated_at", updatedAt);
         o.addProperty("rows", rows());
         o.addProperty("metrics_bytes", metricsBytes);
+        if (metricsSha256 != null) {
+            o.addProperty("metrics_sha256", metricsSha256);
+        }
         JsonArray shardArray = new JsonArray();
         shards.forEach(s -> shardArray.add(s.toJson()));
         o.add("shards", shardArray);
@@ -169,8 +185,8 @@ public record ZooManifest(
         }
         ZooDescription description = ZooDescription.readFrom(o, source);
         int networks = f.intValue("networks");
-        if (networks < 0) {
-            throw ManifestFields.corrupt(source, "has a negative network count");
+        if (networks < 0 || networks > ZooFormat.MAX_NETWORKS) {
+            throw ManifestFields.corrupt(source, "has a network count outside [0, " + ZooFormat.MAX_NETWORKS + "]");
         }
         if (f.has("parameter_count") && f.longValue("parameter_count") != description.spec().parameterCount()) {
             throw ManifestFields.corrupt(source, "has parameter_count " + f.longValue("parameter_count")
@@ -192,6 +208,10 @@ public record ZooManifest(
             }
             int ids = 0;
             for (ShardInfo.IdRange r : s.networkIds()) {
+                if (r.last() >= networks) {
+                    throw ManifestFields.corrupt(source, "has shard " + i + " holding network " + r.last()
+                            + " but plans only " + networks + " networks");
+                }
                 if (seen.nextSetBit(r.first()) >= 0 && seen.nextSetBit(r.first()) <= r.last()) {
                     throw ManifestFields.corrupt(source, "lists network " + seen.nextSetBit(r.first())
                             + " in more than one shard");
@@ -207,7 +227,14 @@ public record ZooManifest(
             shards.add(s);
         }
         long metricsBytes = f.longValue("metrics_bytes");
+        String metricsSha = null;
+        if (version >= ZooFormat.METRICS_CHECKSUM_SINCE) {
+            metricsSha = f.string("metrics_sha256");
+            if (!ManifestFields.isSha256(metricsSha)) {
+                throw ManifestFields.corrupt(source, "has a metrics_sha256 that is not 64 lowercase hex digits");
+            }
+        }
         String updatedAt = f.has("updated_at") ? f.string("updated_at") : provenance.createdAt();
-        return new ZooManifest(version, description, networks, provenance, shards, metricsBytes, updatedAt);
+        return new ZooManifest(version, description, networks, provenance, shards, metricsBytes, metricsSha, updatedAt);
     }
 }

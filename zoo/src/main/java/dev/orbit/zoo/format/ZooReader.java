@@ -20,8 +20,10 @@ import java.util.regex.Matcher;
  * <p>Streaming ({@link #forEachShard}, {@link #forEachRecord}) holds one shard in memory at a time
  * and verifies each shard's SHA-256 and tensor shapes before handing it out. Random access by zoo
  * row ({@link #weights(int)}, {@link #readRows(int, int)}) reads only the requested rows' bytes of one
- * shard; shard headers and sizes are checked when a shard is first touched, checksums only by
- * streaming and {@link #verify()}. Random access is safe from several threads.
+ * shard; a shard's size, header and SHA-256 are checked once, when random access first touches it
+ * (one streaming pass over the file), so a flipped byte stops the reader instead of reaching a caller.
+ * {@code metrics.csv} is checked against the manifest's {@code metrics_sha256} before it is parsed.
+ * Random access is safe from several threads.
  */
 public final class ZooReader implements AutoCloseable {
 
@@ -176,7 +178,14 @@ public final class ZooReader implements AutoCloseable {
         }
         ShardFile f = open.get(index);
         if (f == null) {
-            f = ShardFile.open(dir, manifest.shards().get(index), spec());
+            ShardInfo info = manifest.shards().get(index);
+            f = ShardFile.open(dir, info, spec());
+            try {
+                ShardFile.verifyChecksum(dir, info);
+            } catch (IOException | RuntimeException e) {
+                f.close();
+                throw e;
+            }
             open.put(index, f);
         }
         return f;
@@ -238,7 +247,7 @@ public final class ZooReader implements AutoCloseable {
      * @throws IOException when a shard or {@code metrics.csv} is corrupt or inconsistent, or reading fails
      */
     public void forEachRecord(RecordVisitor visitor) throws IOException {
-        try (MetricsCursor cursor = new MetricsCursor(dir, manifest.metricsBytes())) {
+        try (MetricsCursor cursor = new MetricsCursor(dir, manifest)) {
             for (int s = 0; s < shardCount(); s++) {
                 ZooShard shard = readShard(s);
                 for (int r = 0; r < shard.rows(); r++) {
@@ -271,8 +280,8 @@ public final class ZooReader implements AutoCloseable {
      */
     public synchronized List<ZooMetricsRow> metrics() throws IOException {
         if (metrics == null) {
-            List<ZooMetricsRow> rows = new ArrayList<>(rows());
-            try (MetricsCursor cursor = new MetricsCursor(dir, manifest.metricsBytes())) {
+            List<ZooMetricsRow> rows = new ArrayList<>(); // not sized by the manifest's claim: the file bounds it
+            try (MetricsCursor cursor = new MetricsCursor(dir, manifest)) {
                 for (ShardInfo s : manifest.shards()) {
                     for (int r = 0; r < s.rows(); r++) {
                         ZooMetricsRow m = cursor.require();
@@ -310,9 +319,10 @@ public final class ZooReader implements AutoCloseable {
     /**
      * Checks the whole zoo: every shard's size, header, tensor shapes, SHA-256 and membership, that
      * every network has each checkpoint exactly once, that weights are finite unless the checkpoint
-     * is flagged diverged, and that {@code metrics.csv} agrees with the shards. Reads one shard at a time.
+     * is flagged diverged, and that {@code metrics.csv} matches its checksum and agrees with the
+     * shards. Reads one shard at a time.
      *
-     * @return the faults found (and harmless notes)
+     * @return the faults found, harmless notes, and how many of the planned networks are committed
      */
     public ZooVerification verify() {
         List<String> faults = new ArrayList<>();
@@ -368,8 +378,33 @@ public final class ZooReader implements AutoCloseable {
         } catch (IOException e) {
             // metrics() already reported a missing file
         }
+        if (!manifest.checksMetrics()) {
+            notes.add(dir.resolve(ZooFormat.METRICS) + " has no checksum: the zoo has format version "
+                    + manifest.formatVersion() + ", so its values were checked only against the shards.");
+        }
         notes.addAll(strayFiles());
-        return new ZooVerification(faults, notes, checked);
+        return new ZooVerification(faults, notes, checked, manifest.networks(), manifest.completedNetworks().cardinality());
+    }
+
+    /**
+     * Flags checkpoints whose weights hold NaN or infinity, reading each given row once (and each
+     * shard's checksum when random access first touches it).
+     *
+     * @param rows zoo rows, in any order
+     * @return those of {@code rows} with a non-finite weight, in the given order
+     * @throws IOException when a shard is corrupt or reading fails
+     */
+    public int[] nonFiniteRows(int[] rows) throws IOException {
+        float[] weights = new float[parameterCount];
+        java.util.stream.IntStream.Builder flagged = java.util.stream.IntStream.builder();
+        for (int row : rows) {
+            checkRows(row, row + 1);
+            readRows(row, row + 1, weights, 0);
+            if (countNonFinite(weights, 0, parameterCount) > 0) {
+                flagged.add(row);
+            }
+        }
+        return flagged.build().toArray();
     }
 
     private static int countNonFinite(float[] values, int from, int count) {

@@ -10,8 +10,11 @@ import java.util.List;
  *     the zoo is sound
  * @param notes harmless findings, e.g. files left by an interrupted write that readers ignore
  * @param rowsChecked checkpoints whose weights were read
+ * @param networks the networks the manifest plans (ids 0 .. networks-1)
+ * @param completeNetworks the networks whose checkpoints are all committed
  */
-public record ZooVerification(List<String> faults, List<String> notes, int rowsChecked) {
+public record ZooVerification(List<String> faults, List<String> notes, int rowsChecked, int networks,
+        int completeNetworks) {
 
     /** Copies the lists. */
     public ZooVerification {
@@ -19,8 +22,13 @@ public record ZooVerification(List<String> faults, List<String> notes, int rowsC
         notes = List.copyOf(notes);
     }
 
-    /** @return true when no fault was found */
+    /** @return true when no fault was found (an incomplete zoo can be sound: see {@link #complete()}) */
     public boolean ok() {
         return faults.isEmpty();
+    }
+
+    /** @return true when every planned network is committed */
+    public boolean complete() {
+        return completeNetworks == networks;
     }
 }

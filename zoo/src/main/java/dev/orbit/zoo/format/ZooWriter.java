@@ -138,9 +138,7 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
      */
     public static ZooWriter open(Path dir, ZooDescription description, int networks, Provenance provenance,
             Options options) throws IOException {
-        if (networks < 0) {
-            throw new IllegalArgumentException("networks must be >= 0, got " + networks);
-        }
+        requirePlannable(networks, description.checkpointsPerNetwork());
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO, dir + " is a file, not a zoo folder.");
         }
@@ -190,8 +188,10 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
                 int temps = removeTempFiles(dir);
                 Files.createDirectories(dir.resolve(ZooFormat.SHARDS_DIR));
                 byte[] header = MetricsCsv.header().getBytes(StandardCharsets.UTF_8);
-                AtomicFiles.write(dir.resolve(ZooFormat.METRICS), header);
-                manifest = ZooManifest.create(description, networks, provenance, header.length);
+                Path metrics = dir.resolve(ZooFormat.METRICS);
+                AtomicFiles.write(metrics, header);
+                manifest = ZooManifest.create(description, networks, provenance, header.length,
+                        FileDigest.sha256(metrics, header.length));
                 manifest.writeAtomically(dir);
                 recovery = new Recovery(false, temps, 0, 0, 0);
             }
@@ -200,6 +200,23 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             lock.release();
             lockChannel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a zoo too large to plan: more than {@link ZooFormat#MAX_NETWORKS} networks, or more
+     * checkpoints than zoo rows can number (an int).
+     *
+     * @throws IllegalArgumentException naming the limit
+     */
+    public static void requirePlannable(int networks, int checkpointsPerNetwork) {
+        if (networks < 0 || networks > ZooFormat.MAX_NETWORKS) {
+            throw new IllegalArgumentException("A zoo holds at most " + ZooFormat.MAX_NETWORKS + " networks, not "
+                    + networks + ".");
+        }
+        if ((long) networks * checkpointsPerNetwork > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(networks + " networks of " + checkpointsPerNetwork + " checkpoints are "
+                    + "more than the " + Integer.MAX_VALUE + " rows a zoo can hold.");
         }
     }
 
@@ -252,11 +269,8 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
         if (!Files.exists(metrics) && manifest.shards().isEmpty()) {
             AtomicFiles.write(metrics, MetricsCsv.header().getBytes(StandardCharsets.UTF_8));
         }
-        long size = Files.exists(metrics) ? Files.size(metrics) : -1;
-        if (size < manifest.metricsBytes()) {
-            throw new ZooFormatException(ZooFormatException.Reason.CORRUPT, metrics + " holds " + Math.max(0, size)
-                    + " bytes but the manifest committed " + manifest.metricsBytes() + ".");
-        }
+        MetricsCursor.requireCommitted(metrics, manifest); // never extend metrics that were changed
+        long size = Files.size(metrics);
         if (size > manifest.metricsBytes()) {
             try (FileChannel c = FileChannel.open(metrics, StandardOpenOption.WRITE)) {
                 c.truncate(manifest.metricsBytes());
@@ -405,7 +419,7 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             String name = ZooFormat.shardPath(index);
             Path target = dir.resolve(name);
             Path temp = target.resolveSibling(ZooFormat.tempName(target.getFileName().toString()));
-            ShardFile.write(temp, description.spec(), rows, index);
+            ShardFile.write(temp, description.spec(), rows, index, manifest.formatVersion());
             String sha = FileDigest.sha256(temp);
             long bytes = Files.size(temp);
             AtomicFiles.publish(temp, target);
@@ -415,7 +429,9 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
                 lines.append(MetricsCsv.line(rows.get(r), index, r));
             }
             byte[] metricBytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-            try (FileChannel c = FileChannel.open(dir.resolve(ZooFormat.METRICS), StandardOpenOption.WRITE)) {
+            Path metrics = dir.resolve(ZooFormat.METRICS);
+            long metricsBytes = manifest.metricsBytes() + metricBytes.length;
+            try (FileChannel c = FileChannel.open(metrics, StandardOpenOption.WRITE)) {
                 c.truncate(manifest.metricsBytes());
                 ByteBuffer buffer = ByteBuffer.wrap(metricBytes);
                 long position = manifest.metricsBytes();
@@ -426,7 +442,8 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             }
             int[] ids = ready.keySet().stream().mapToInt(Integer::intValue).toArray();
             ShardInfo info = new ShardInfo(index, name, sha, bytes, manifest.rows(), rows.size(), ShardInfo.ranges(ids));
-            ZooManifest next = manifest.withShard(info, manifest.metricsBytes() + metricBytes.length);
+            ZooManifest next = manifest.withShard(info, metricsBytes,
+                    manifest.checksMetrics() ? FileDigest.sha256(metrics, metricsBytes) : null);
             next.writeAtomically(dir); // the commit point
             manifest = next;
             for (int id : ids) {

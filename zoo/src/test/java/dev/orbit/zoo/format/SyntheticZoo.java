@@ -5,6 +5,8 @@ import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.zoo.CheckpointMetrics;
 import dev.orbit.zoo.CheckpointRecord;
 import dev.orbit.zoo.Hyperparameters;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -49,6 +51,18 @@ final class SyntheticZoo {
         CheckpointMetrics m = new CheckpointMetrics(train, random.nextDouble() * 3, test, random.nextDouble() * 3,
                 id % 17 == 5);
         return new CheckpointRecord(id, epoch, hp, w, m);
+    }
+
+    /** Rewrites a zoo's manifest as format version 1 wrote it: no metrics checksum. */
+    static void downgradeToVersion1(Path dir) throws IOException {
+        Path manifest = dir.resolve(ZooFormat.MANIFEST);
+        Files.writeString(manifest, withoutMetricsChecksum(Files.readString(manifest)
+                .replace("\"format_version\": " + ZooFormat.VERSION, "\"format_version\": 1")));
+    }
+
+    /** A manifest's text without its {@code metrics_sha256} field. */
+    static String withoutMetricsChecksum(String manifestJson) {
+        return manifestJson.replaceAll("\\s*\"metrics_sha256\": \"[0-9a-f]{64}\",", "");
     }
 
     /** Writes networks [0, networks) through a fresh or resumed writer and closes it. */

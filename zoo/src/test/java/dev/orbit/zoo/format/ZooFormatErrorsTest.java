@@ -1,10 +1,14 @@
 package dev.orbit.zoo.format;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.zoo.CheckpointMetrics;
@@ -13,18 +17,24 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each way a zoo folder can be wrong gives one clear line naming the file; each has a sound control. */
+/**
+ * Each way a zoo folder can be wrong gives one clear line naming the file; each has a sound control.
+ * No silent wrong results: a flipped shard byte stops random access, a changed metrics digit fails
+ * its checksum, an unfinished zoo is reported as incomplete, and a zoo too large to plan is refused.
+ */
 class ZooFormatErrorsTest {
 
     private static final long SEED = 5;
@@ -56,12 +66,7 @@ class ZooFormatErrorsTest {
 
     @Test
     void corruptShardFailsItsChecksumNamingTheFile() throws Exception {
-        try (FileChannel c = FileChannel.open(shard(1), StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            c.read(b, c.size() - 7);
-            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
-            c.write(b, c.size() - 7); // same size, one weight bit flipped
-        }
+        flipBit(shard(1), 7, 0x40); // same size, one weight bit flipped
         try (ZooReader zoo = ZooReader.open(dir)) {
             assertEquals(6, zoo.readShard(0).rows(), "control: an intact shard reads");
             ZooFormatException e = assertThrows(ZooFormatException.class, () -> zoo.readShard(1));
@@ -118,16 +123,17 @@ class ZooFormatErrorsTest {
     void newerManifestVersionIsRefusedByReaderAndWriter() throws Exception {
         Path manifest = dir.resolve("manifest.json");
         String json = Files.readString(manifest);
-        Files.writeString(manifest, json.replace("\"format_version\": 1", "\"format_version\": 2"));
+        int newer = ZooFormat.VERSION + 1;
+        Files.writeString(manifest, json.replace("\"format_version\": " + ZooFormat.VERSION, "\"format_version\": " + newer));
         ZooFormatException e = assertThrows(ZooFormatException.class, () -> ZooReader.open(dir));
         assertEquals(ZooFormatException.Reason.NEWER_VERSION, e.reason());
-        assertOneLine(e, "manifest.json", "format version 2", "upgrade Orbit");
+        assertOneLine(e, "manifest.json", "format version " + newer, "upgrade Orbit");
         Map<String, String> before = snapshot(dir);
         assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, description, 6, SyntheticZoo.provenance(),
                 ZooWriter.Options.defaults()));
         assertEquals(before, snapshot(dir), "a refused writer touches nothing");
         Files.writeString(manifest, json);
-        ZooReader.open(dir).close(); // control: version 1 opens
+        ZooReader.open(dir).close(); // control: the current version opens
     }
 
     @Test
@@ -208,12 +214,166 @@ class ZooFormatErrorsTest {
         String[] lines = text.split("\n");
         lines[3] = lines[3].replaceFirst("^0,3,", "4,3,");
         Files.writeString(metrics, String.join("\n", lines) + "\n");
+        SyntheticZoo.downgradeToVersion1(dir); // no metrics checksum: the shards alone must catch it
         try (ZooReader zoo = ZooReader.open(dir)) {
             ZooVerification v = zoo.verify();
             assertFalse(v.ok());
             assertOneLine(new Exception(v.faults().get(0)), "metrics.csv line 4", "network 4");
             assertThrows(ZooFormatException.class, () -> zoo.forEachRecord((row, r) -> { }));
         }
+    }
+
+    /** Flips the {@code mask} bits of the byte {@code fromEnd} bytes before the end of {@code file}; the size stays. */
+    private static void flipBit(Path file, int fromEnd, int mask) throws Exception {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            c.read(b, c.size() - fromEnd);
+            b.put(0, (byte) (b.get(0) ^ mask)).rewind();
+            c.write(b, c.size() - fromEnd);
+        }
+    }
+
+    @Test
+    void randomAccessChecksEachShardsSha256WhenItFirstTouchesIt() throws Exception {
+        flipBit(shard(1), 5, 0x01); // one bit near the end of the data, the size unchanged
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            float[] expected = SyntheticZoo.record(description.spec(), SEED, 0, 0).weights();
+            assertArrayEquals(expected, zoo.weights(0), 0f, "control: an intact shard reads");
+            ZooFormatException e = assertThrows(ZooFormatException.class, () -> zoo.weights(6));
+            assertEquals(ZooFormatException.Reason.CORRUPT, e.reason());
+            assertOneLine(e, "shard-00001.safetensors", "SHA-256");
+            assertThrows(ZooFormatException.class, () -> zoo.readRows(5, 7), "nor through a range that spans it");
+        }
+    }
+
+    @Test
+    void aChangedMetricsDigitFailsTheMetricsChecksum() throws Exception {
+        Path metrics = dir.resolve(ZooFormat.METRICS);
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            assertTrue(zoo.verify().ok(), "control: the intact zoo verifies");
+            assertEquals(6 * 3, zoo.metrics().size());
+        }
+        // Change one digit of one test_accuracy (column 7 of data line 4), keeping the length.
+        String text = Files.readString(metrics, StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", -1);
+        String[] cells = lines[4].split(",");
+        String accuracy = cells[6];
+        char last = accuracy.charAt(accuracy.length() - 1);
+        cells[6] = accuracy.substring(0, accuracy.length() - 1) + (last == '9' ? '8' : (char) (last + 1));
+        lines[4] = String.join(",", cells);
+        String forged = String.join("\n", lines);
+        assertEquals(text.length(), forged.length());
+        Files.writeString(metrics, forged, StandardCharsets.UTF_8);
+
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            ZooFormatException e = assertThrows(ZooFormatException.class, zoo::metrics);
+            assertEquals(ZooFormatException.Reason.CORRUPT, e.reason());
+            assertOneLine(e, "metrics.csv", "SHA-256");
+            assertThrows(ZooFormatException.class, () -> zoo.forEachRecord((row, r) -> { }));
+            ZooVerification v = zoo.verify();
+            assertFalse(v.ok());
+            assertTrue(v.faults().stream().anyMatch(f -> f.contains("metrics.csv") && f.contains("SHA-256")),
+                    v.faults().toString());
+        }
+        ZooFormatException refused = assertThrows(ZooFormatException.class, () -> ZooWriter.open(dir, description, 8,
+                SyntheticZoo.provenance(), ZooWriter.Options.defaults()));
+        assertOneLine(refused, "metrics.csv", "SHA-256"); // a writer does not extend changed metrics
+    }
+
+    @Test
+    void uncommittedMetricsBytesAfterACrashDoNotBreakTheChecksum() throws Exception {
+        // What a kill between appending metrics and writing the manifest leaves behind.
+        Files.writeString(dir.resolve(ZooFormat.METRICS), "6,0,3,0,0.5,half a line", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            assertEquals(18, zoo.metrics().size());
+            assertTrue(zoo.verify().ok(), zoo.verify().faults().toString());
+        }
+        SyntheticZoo.write(dir, description, 8, 6); // resumes: truncates, then appends two networks
+        ZooWriterReaderTest.assertEachCheckpointOnce(dir, 8, description);
+    }
+
+    @Test
+    void versionOneZoosAreReadWithTheirMetricsUncheckedAndANote() throws Exception {
+        Path manifest = dir.resolve(ZooFormat.MANIFEST);
+        String v2 = Files.readString(manifest, StandardCharsets.UTF_8);
+        SyntheticZoo.downgradeToVersion1(dir);
+        assertFalse(Files.readString(manifest).contains("metrics_sha256"));
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            assertFalse(zoo.manifest().checksMetrics());
+            assertEquals(18, zoo.metrics().size());
+            ZooVerification v = zoo.verify();
+            assertTrue(v.ok(), v.faults().toString());
+            assertTrue(v.notes().stream().anyMatch(n -> n.contains("metrics.csv has no checksum")), v.notes().toString());
+        }
+        SyntheticZoo.write(dir, description, 8, 6); // a writer resumes a version 1 zoo and keeps it at version 1
+        assertEquals(1, ZooManifest.read(dir).formatVersion());
+        ZooWriterReaderTest.assertEachCheckpointOnce(dir, 8, description);
+
+        Files.writeString(manifest, SyntheticZoo.withoutMetricsChecksum(v2));
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooReader.open(dir)), "manifest.json",
+                "metrics_sha256"); // from version 2 on, the checksum is required
+    }
+
+    @Test
+    void verifyTellsAnIncompleteZooFromACompleteOne() throws Exception {
+        try (ZooReader zoo = ZooReader.open(dir)) {
+            ZooVerification v = zoo.verify();
+            assertTrue(v.ok() && v.complete(), "control: 6 of 6");
+        }
+        Path empty = tmp.resolve("empty");
+        ZooWriter.open(empty, description, 24, SyntheticZoo.provenance(), ZooWriter.Options.defaults()).close();
+        try (ZooReader zoo = ZooReader.open(empty)) {
+            ZooVerification v = zoo.verify();
+            assertTrue(v.ok(), "sound: " + v.faults());
+            assertFalse(v.complete());
+            assertEquals(0, v.completeNetworks());
+            assertEquals(24, v.networks());
+        }
+    }
+
+    @Test
+    void aZooTooLargeToPlanIsRefusedBeforeAnythingIsWritten() {
+        Path huge = tmp.resolve("huge");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ZooWriter.open(huge,
+                description, 2_000_000_000, SyntheticZoo.provenance(), ZooWriter.Options.defaults()));
+        assertOneLine(e, "2000000000", Integer.toString(ZooFormat.MAX_NETWORKS));
+        assertFalse(Files.exists(huge), "nothing written");
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                () -> ZooWriter.requirePlannable(ZooFormat.MAX_NETWORKS, 3000));
+        assertOneLine(rows, "rows");
+        ZooWriter.requirePlannable(ZooFormat.MAX_NETWORKS, 3); // control: the limit itself is allowed
+    }
+
+    @Test
+    void aManifestClaimingBillionsOfRowsIsRefusedWithoutAllocatingThem() throws Exception {
+        Path small = tmp.resolve("one-shard");
+        SyntheticZoo.write(small, description, 2, 6); // one shard: networks 0 and 1, 3 checkpoints each
+        Path manifest = small.resolve(ZooFormat.MANIFEST);
+        JsonObject m = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+        // 700,000 networks x 3,000 checkpoints = 2.1e9 rows claimed by a shard of 6, in a 60 KB manifest.
+        JsonArray epochs = new JsonArray();
+        IntStream.range(0, 3000).forEach(epochs::add);
+        m.addProperty("epochs", 2999);
+        m.add("checkpoint_epochs", epochs);
+        m.addProperty("networks", 700_000);
+        JsonObject shard = m.getAsJsonArray("shards").get(0).getAsJsonObject();
+        shard.addProperty("rows", 700_000 * 3000);
+        shard.add("network_ids", JsonParser.parseString("[[0, 699999]]"));
+        Files.writeString(manifest, m.toString());
+        try (ZooReader zoo = ZooReader.open(small)) {
+            assertEquals(2_100_000_000, zoo.rows());
+            assertOneLine(assertThrows(ZooFormatException.class, zoo::metrics), "metrics.csv", "ends after 6 rows");
+            assertFalse(zoo.verify().ok());
+        }
+        m.addProperty("networks", 600_000); // the shard lists ids the zoo does not plan
+        Files.writeString(manifest, m.toString());
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooReader.open(small)), "manifest.json",
+                "holding network 699999 but plans only 600000 networks");
+        m.addProperty("networks", 2_000_000_000);
+        Files.writeString(manifest, m.toString());
+        assertOneLine(assertThrows(ZooFormatException.class, () -> ZooReader.open(small)), "manifest.json",
+                "network count outside [0, " + ZooFormat.MAX_NETWORKS + "]");
     }
 
     /** Every file under {@code root}: relative path to size and content hash. */

@@ -204,7 +204,7 @@ class ZooWriterReaderTest {
         assertEquals(List.of(new ShardInfo.IdRange(0, 1)), m.shards().get(0).networkIds());
         assertEquals(m, ZooManifest.fromJson(m.toJson(), "test"));
         String json = Files.readString(dir.resolve("manifest.json"), StandardCharsets.UTF_8);
-        for (String field : new String[] {"\"format_version\": 1", "\"network_spec\"", "\"dataset\": \"synthetic\"",
+        for (String field : new String[] {"\"format_version\": 2", "\"metrics_sha256\"", "\"network_spec\"", "\"dataset\": \"synthetic\"",
             "\"hyperparameter_space\"", "\"libtorch_version\": \"2.7.1\"", "\"sha256\"", "\"first_network_id\": 4"}) {
             assertTrue(json.contains(field), field + " in " + json);
         }
