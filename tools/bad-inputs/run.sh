@@ -84,7 +84,7 @@ echo "setting up in $WORK" >&2
     && "${JAVA[@]}" train predict-accuracy --zoo zoo --model statnn --epochs 1 --out run >>setup.log 2>&1 \
     && "${JAVA[@]}" zoo export --format cnn-zoo zoo cz >>setup.log 2>&1 \
     || { echo "run.sh: setting up the fixtures failed; see $WORK/setup.log" >&2; exit 1; }
-TRAIN=(train predict-accuracy --model statnn --epochs 1)
+TRAIN=(train predict-accuracy --model statnn)
 copy() { rm -rf "$2"; cp -r "$1" "$2"; rm -f "$2/.orbit-zoo.lock"; }
 $CRAFT mlp-state-dict good.safetensors 64,8,10 0.01
 measure engine "${JAVA[@]}" predict --run run --weights good.safetensors
@@ -93,19 +93,19 @@ ENGINE=$(cat engine.rss)
 # --- data loss ----------------------------------------------------------------------------------
 mkdir -p other/checkpoint other/model && echo keep >other/checkpoint/keep.txt && echo keep >other/model/keep.txt && echo notes >other/notes.txt
 case_ "train --out on a folder holding other files" "ls other/checkpoint/keep.txt other/model/keep.txt >/dev/null 2>&1 && echo 'other files kept' || echo 'OTHER FILES DELETED'" -- \
-    "${TRAIN[@]}" --zoo zoo --out other
+    "${TRAIN[@]}" --epochs 1 --zoo zoo --out other
 rm -rf race
-( "${JAVA[@]}" "${TRAIN[@]}" --zoo zoo --epochs 3 --out race >race-first.log 2>&1 & echo $! >race.pid )
+( "${JAVA[@]}" "${TRAIN[@]}" --epochs 3 --zoo zoo --out race >race-first.log 2>&1 & echo $! >race.pid )
 sleep 2
 case_ "two trainings into one --out (second while the first runs)" "wait_first() { while kill -0 \$(cat race.pid) 2>/dev/null; do sleep 1; done; }; wait_first; echo \"first run: \$(grep -v SLF4J race-first.log | tail -n 1)\"" -- \
-    "${TRAIN[@]}" --zoo zoo --epochs 3 --out race
+    "${TRAIN[@]}" --epochs 3 --zoo zoo --out race
 mkdir -p export-killed && head -c 1000 cz/weights.npy >export-killed/.weights.npy.tmp
 case_ "zoo export after a killed export left a .tmp" "ls -a export-killed | grep -c tmp | sed 's/^/temporary files left: /'" -- \
     zoo export --format cnn-zoo zoo export-killed
 
 # --- silent wrong results -----------------------------------------------------------------------
 copy zoo zoo-flip && $CRAFT flip-byte zoo-flip/shards/shard-00000.safetensors
-case_ "train on a shard with one flipped bit" "" -- "${TRAIN[@]}" --zoo zoo-flip --out run-flip
+case_ "train on a shard with one flipped bit" "" -- "${TRAIN[@]}" --epochs 1 --zoo zoo-flip --out run-flip
 copy zoo zoo-metrics && $CRAFT metrics-digit zoo-metrics/metrics.csv
 case_ "zoo verify after a test_accuracy digit changed" "" -- zoo verify zoo-metrics
 for v in nan inf 3.4e38; do
@@ -120,7 +120,7 @@ case_ "zoo verify on a zoo killed before its first network" "python3 -c \"import
     zoo verify zoo-incomplete
 copy zoo zoo-nan && $CRAFT nan-row zoo-nan nan
 case_ "zoo verify on a shard row holding NaN (checksum re-signed)" "" -- zoo verify zoo-nan
-case_ "train on a shard row holding NaN (checksum re-signed)" "" -- "${TRAIN[@]}" --zoo zoo-nan --out run-nan
+case_ "train on a shard row holding NaN (checksum re-signed)" "" -- "${TRAIN[@]}" --epochs 1 --zoo zoo-nan --out run-nan
 
 # --- memory bombs -------------------------------------------------------------------------------
 $CRAFT djl-params-30 bomb30.params
@@ -131,46 +131,53 @@ $CRAFT npz-zeros bomb.npz 160000000
 case_ "predict on a $(( $(stat -c %s bomb.npz) / 1024 )) KB .npz of 640 MB of zeros" "" -- predict --run run --weights bomb.npz
 copy cz cz-longline && $CRAFT gz-long-line cz-longline/metrics.csv.gz 1
 case_ "train on a cnn-zoo whose $(( $(stat -c %s cz-longline/metrics.csv.gz) / 1024 )) KB metrics.csv.gz holds a 1 GiB line" "" -- \
-    "${TRAIN[@]}" --zoo cz-longline --out run-longline
+    "${TRAIN[@]}" --epochs 1 --zoo cz-longline --out run-longline
 copy cz cz-layout && $CRAFT layout-end cz-layout/layout.csv 2000000000
-case_ "train on a cnn-zoo whose layout.csv has end_idx 2e9" "" -- "${TRAIN[@]}" --zoo cz-layout --out run-layout
+case_ "train on a cnn-zoo whose layout.csv has end_idx 2e9" "" -- "${TRAIN[@]}" --epochs 1 --zoo cz-layout --out run-layout
 $CRAFT safetensors-empty empty.safetensors 90
 case_ "predict on a 90 MB safetensors header of empty tensors" "" -- predict --run run --weights empty.safetensors
 case_ "zoo generate --networks 2000000000" "" -- \
     zoo generate --dataset digits --arch mlp:8,10 --networks 2000000000 --epochs 1 --out zoo-huge
 
 # --- paths and files ----------------------------------------------------------------------------
-mkdir -p sd/a && cp good.safetensors outside.safetensors && cp good.safetensors sd/a/net.safetensors
-printf 'file,test_accuracy\na/net.safetensors,0.5\n../outside.safetensors,0.5\n' >sd/labels.csv
-case_ "state-dict zoo whose labels.csv names ../outside.safetensors" "" -- "${TRAIN[@]}" --zoo sd --format state-dicts --out run-sd
-mkdir -p sd-abs && cp good.safetensors sd-abs/net.safetensors
-printf 'file,test_accuracy\nnet.safetensors,0.5\n%s,0.5\n' "$WORK/outside.safetensors" >sd-abs/labels.csv
-case_ "state-dict zoo whose labels.csv names an absolute path" "" -- "${TRAIN[@]}" --zoo sd-abs --format state-dicts --out run-sd-abs
+# Eleven networks inside the folder and one outside it, so the split works if the path is accepted.
+state_dict_zoo() {
+    mkdir -p "$1" && echo file,test_accuracy >"$1/labels.csv"
+    for i in $(seq 1 11); do
+        cp good.safetensors "$1/net$i.safetensors" && echo "net$i.safetensors,0.$i" >>"$1/labels.csv"
+    done
+    echo "$2,0.55" >>"$1/labels.csv"
+}
+cp good.safetensors outside.safetensors
+rm -rf sd sd-abs && state_dict_zoo sd ../outside.safetensors && state_dict_zoo sd-abs "$WORK/outside.safetensors"
+case_ "state-dict zoo whose labels.csv names ../outside.safetensors" "" -- "${TRAIN[@]}" --epochs 1 --zoo sd --format state-dicts --out run-sd
+case_ "state-dict zoo whose labels.csv names an absolute path" "" -- "${TRAIN[@]}" --epochs 1 --zoo sd-abs --format state-dicts --out run-sd-abs
 copy run run-escape && cp run/checkpoint/model-0001.params escaped.params \
     && $CRAFT set-json run-escape/checkpoint/progress.json modelFile '"../../escaped.params"'
-case_ "resume a run whose progress.json names ../../escaped.params" "" -- "${TRAIN[@]}" --zoo zoo --epochs 2 --out run-escape
+case_ "resume a run whose progress.json names ../../escaped.params" "" -- "${TRAIN[@]}" --epochs 2 --zoo zoo --out run-escape
 copy run run-json-cut && $CRAFT truncate run-json-cut/run.json 0.5
-case_ "predict with a truncated run.json" "" -- predict --run run-json-cut --weights good.safetensors
+case_ "resume a run whose run.json is truncated" "" -- "${TRAIN[@]}" --epochs 2 --zoo zoo --out run-json-cut
 copy run run-json-empty && : >run-json-empty/run.json
+case_ "resume a run whose run.json is empty" "" -- "${TRAIN[@]}" --epochs 2 --zoo zoo --out run-json-empty
 case_ "predict with an empty run.json" "" -- predict --run run-json-empty --weights good.safetensors
 copy run run-model-cut && for f in run-model-cut/model/*.params; do $CRAFT truncate "$f" 0.5; done
 case_ "predict with a truncated model .params" "" -- predict --run run-model-cut --weights good.safetensors
 copy run run-ckpt-cut && $CRAFT truncate run-ckpt-cut/checkpoint/model-0001.params 0.5
-case_ "resume a run whose checkpoint .params is truncated" "" -- "${TRAIN[@]}" --zoo zoo --epochs 2 --out run-ckpt-cut
+case_ "resume a run whose checkpoint .params is truncated" "" -- "${TRAIN[@]}" --epochs 2 --zoo zoo --out run-ckpt-cut
 
 # --- smaller messages ---------------------------------------------------------------------------
-case_ "train --zoo on a folder that does not exist" "" -- "${TRAIN[@]}" --zoo no-such-zoo --out run-x
+case_ "train --zoo on a folder that does not exist" "" -- "${TRAIN[@]}" --epochs 1 --zoo no-such-zoo --out run-x
 case_ "predict --run on a folder that does not exist" "" -- predict --run no-such-run --weights good.safetensors
-case_ "train --zoo on a file that exists" "" -- "${TRAIN[@]}" --zoo good.safetensors --out run-y
+case_ "train --zoo on a file that exists" "" -- "${TRAIN[@]}" --epochs 1 --zoo good.safetensors --out run-y
 echo file >out-file
-case_ "train --out on an existing file" "" -- "${TRAIN[@]}" --zoo zoo --out out-file
+case_ "train --out on an existing file" "" -- "${TRAIN[@]}" --epochs 1 --zoo zoo --out out-file
 case_ "zoo generate --commit-minutes NaN" "" -- \
     zoo generate --dataset digits --arch mlp:8,10 --networks 2 --epochs 1 --commit-minutes NaN --out zoo-nan-minutes
 case_ "zoo generate --dataset digits --data-dir on a missing folder" "" -- \
     zoo generate --dataset digits --arch mlp:8,10 --networks 2 --epochs 1 --data-dir no-such-dir --out zoo-digits-dir
 
 # --- table --------------------------------------------------------------------------------------
-echo "Orbit $("${JAVA[@]}" --version 2>/dev/null | head -n 1); $(date -u +%Y-%m-%d); JVM baseline (\`orbit --version\`) $(mb "$BASE") MB peak RSS;"
+echo "$("${JAVA[@]}" --version 2>/dev/null | head -n 1); $(date -u +%Y-%m-%d); JVM baseline (\`orbit --version\`) $(mb "$BASE") MB peak RSS;"
 echo "a valid \`orbit predict\` (PyTorch engine loaded) $(mb "$ENGINE") MB. RSS measured with $([ $HAVE_TIME = 1 ] && echo 'GNU time (%M)' || echo '/proc VmHWM polling')."
 echo
 echo "| case | command | exit | first line of stderr | stderr lines | peak RSS MB | above baseline MB | check |"
