@@ -70,14 +70,22 @@ public final class Npy {
     }
 
     /**
-     * Reads .npy content from a stream that holds exactly {@code length} bytes (a zip entry).
+     * Reads .npy content from a stream that says it holds {@code length} bytes (a zip entry). Neither
+     * {@code length} nor the stream's end is trusted: at most the header and the data its shape
+     * declares are read, and that data only when it fits {@code maxDataBytes}.
      *
-     * @param length the content length, or -1 when unknown
+     * @param length the content length the archive records, or -1 when unknown
+     * @param maxDataBytes the most array data the caller accepts
      */
-    static NpyArray read(InputStream in, String source, long length) throws IOException {
+    static NpyArray read(InputStream in, String source, long length, long maxDataBytes) throws IOException {
         NpyHeader header = NpyHeader.read(in, source, length);
         long available = length < 0 ? -1 : length - header.dataOffset;
         requireInMemory(header, source, available);
+        if (header.dataBytes() > maxDataBytes) {
+            throw new MalformedFileException(source + " declares shape " + Shapes.format(header.shape) + " of "
+                    + header.dtype.npyDescr() + " (" + header.dataBytes() + " bytes) but at most " + maxDataBytes
+                    + " bytes of array data are expected here; refused before inflating it.");
+        }
         byte[] data = BoundedInput.readExactly(in, (int) header.dataBytes(), source, "array data");
         BoundedInput.requireEnd(in, source, "its .npy header");
         return NpyArray.wrap(header.dtype, header.shape, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN));

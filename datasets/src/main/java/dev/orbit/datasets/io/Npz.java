@@ -38,6 +38,23 @@ public final class Npz {
      * @throws IOException when reading fails
      */
     public static Map<String, NpyArray> read(Path file) throws IOException {
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads every array of an archive whose arrays may hold at most {@code maxDataBytes} together.
+     * Compressed zeros inflate a thousandfold, so a small archive can declare gigabytes of valid data;
+     * each entry's declared size is checked against what is left of the budget before it is inflated.
+     *
+     * @param file the archive
+     * @param maxDataBytes the most array data the caller accepts from this file, e.g. what its
+     *     architecture's parameters take at the widest dtype
+     * @return array name (the entry name without {@code .npy}) to array, in archive order
+     * @throws MalformedFileException when the file is not a zip of valid .npy entries, holds more than
+     *     {@link Shapes#MAX_TENSORS} entries, or declares more data than {@code maxDataBytes}
+     * @throws IOException when reading fails
+     */
+    public static Map<String, NpyArray> read(Path file, long maxDataBytes) throws IOException {
         Map<String, NpyArray> out = new LinkedHashMap<>();
         ZipFile zip;
         try {
@@ -46,6 +63,11 @@ public final class Npz {
             throw new MalformedFileException(file + " is not a valid .npz (zip) archive (" + e.getMessage() + ").", e);
         }
         try (zip) {
+            if (zip.size() > Shapes.MAX_TENSORS) {
+                throw new MalformedFileException(file + " holds " + zip.size() + " entries, more than the "
+                        + Shapes.MAX_TENSORS + " arrays any network's state dict holds.");
+            }
+            long budget = maxDataBytes;
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
@@ -59,7 +81,9 @@ public final class Npz {
                 String name = entry.getName().substring(0, entry.getName().length() - SUFFIX.length());
                 String source = file + "!" + entry.getName();
                 try (InputStream in = zip.getInputStream(entry)) {
-                    if (out.put(name, Npy.read(in, source, entry.getSize())) != null) {
+                    NpyArray array = Npy.read(in, source, entry.getSize(), budget);
+                    budget -= array.size() * array.dtype().byteSize();
+                    if (out.put(name, array) != null) {
                         throw new MalformedFileException(file + " holds two entries named '" + entry.getName() + "'.");
                     }
                 } catch (ZipException e) {

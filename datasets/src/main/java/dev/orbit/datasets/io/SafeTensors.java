@@ -26,7 +26,26 @@ public final class SafeTensors {
      * @throws IOException when reading fails
      */
     public static Map<String, NpyArray> read(Path file) throws IOException {
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads every tensor of a file whose tensors may hold at most {@code maxDataBytes} together,
+     * checked against the header before any tensor is read.
+     *
+     * @param file the file
+     * @param maxDataBytes the most tensor data the caller accepts from this file
+     * @return name to array, in header order
+     * @throws MalformedFileException when the file is invalid or holds more than {@code maxDataBytes}
+     * @throws IOException when reading fails
+     */
+    public static Map<String, NpyArray> read(Path file, long maxDataBytes) throws IOException {
         try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+            long bytes = reader.tensors().stream().mapToLong(TensorInfo::byteLength).sum();
+            if (bytes > maxDataBytes) {
+                throw new MalformedFileException(file + " holds " + bytes + " bytes of tensor data but at most "
+                        + maxDataBytes + " are expected here.");
+            }
             return reader.readAll();
         }
     }

@@ -3,11 +3,23 @@ package dev.orbit.datasets.io;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** Overflow-checked arithmetic and formatting for shapes read from untrusted headers. */
+/**
+ * Overflow-checked arithmetic and formatting for shapes read from untrusted headers, and the limits
+ * on what one file's header may declare.
+ */
 final class Shapes {
 
     /** The largest byte count an in-memory array may hold (Java arrays are int-indexed). */
     static final long MAX_IN_MEMORY_BYTES = Integer.MAX_VALUE - 8L;
+
+    /**
+     * The most tensors one safetensors file or .npz archive may hold. Every file Orbit reads holds one
+     * network's parameters (a weight and a bias per layer) or a zoo shard (the same, stacked, plus
+     * {@code network_id} and {@code epoch}): 4,096 tensors is 2,047 layers, hundreds of times the depth
+     * of any network in a weight-space zoo (the Small CNN Zoo's CNN has 8 tensors). Zero-byte tensors
+     * cost nothing in the data section, so without this limit a header alone could declare millions.
+     */
+    static final int MAX_TENSORS = 4096;
 
     private Shapes() {}
 

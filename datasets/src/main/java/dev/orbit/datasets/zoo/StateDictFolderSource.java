@@ -49,7 +49,7 @@ public final class StateDictFolderSource extends FolderZooSource {
     @Override
     public float[] weights(int row) throws IOException {
         Path file = files.get(checkRow(row));
-        return StateDictLayout.toCanonical(StateDictFile.read(file), spec(), file.toString(), "the zoo's spec");
+        return StateDictLayout.toCanonical(StateDictFile.read(file, spec().parameterCount()), spec(), file.toString(), "the zoo's spec");
     }
 
     /** The state dict file of network {@code row}. */

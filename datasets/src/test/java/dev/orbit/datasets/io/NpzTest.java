@@ -110,6 +110,53 @@ class NpzTest {
     }
 
     @Test
+    void theDataBudgetCoversAllEntriesTogether() throws IOException {
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("a", NpyArray.ofFloats(new long[] {4}, new float[4]));
+        arrays.put("b", NpyArray.ofFloats(new long[] {4}, new float[4]));
+        Path f = dir.resolve("two.npz");
+        Npz.write(f, arrays, true);
+        assertEquals(arrays.keySet(), Npz.read(f, 32).keySet());
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(f, 31));
+        assertTrue(e.getMessage().startsWith(f + "!b.npy declares shape (4,) of <f4 (16 bytes) but at most 15 bytes"),
+                e.getMessage());
+    }
+
+    @Test
+    void readsNoMoreOfAnEntryThanItsHeaderDeclares() throws IOException {
+        // The header says 2 floats; 64 MiB of zeros follow in the deflated stream.
+        Path f = dir.resolve("tail.npz");
+        try (OutputStream out = Files.newOutputStream(f); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("w.npy"));
+            zip.write(NpyHeader.encode(DType.F32, new long[] {2}, 0));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        AllocationProbe.Result r = AllocationProbe.measure(() -> Npz.read(f));
+        MalformedFileException e = assertInstanceOf(MalformedFileException.class, r.thrown());
+        assertTrue(e.getMessage().contains("tail.npz!w.npy"), e.getMessage());
+        assertTrue(r.allocatedBytes() < 8 << 20, "allocated " + r.allocatedBytes() + " bytes");
+    }
+
+    @Test
+    void rejectsMoreEntriesThanAnyStateDictHolds() throws IOException {
+        Path f = dir.resolve("many.npz");
+        byte[] empty = NpyHeader.encode(DType.F32, new long[] {0}, 0);
+        try (OutputStream out = Files.newOutputStream(f); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (int i = 0; i <= 4096; i++) {
+                zip.putNextEntry(new ZipEntry("t" + i + ".npy"));
+                zip.write(empty);
+                zip.closeEntry();
+            }
+        }
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> Npz.read(f));
+        assertTrue(e.getMessage().startsWith(f + " holds 4097 entries"), e.getMessage());
+    }
+
+    @Test
     void rejectsEntriesThatAreNotNpy() throws IOException {
         Path f = dir.resolve("other.npz");
         try (OutputStream out = Files.newOutputStream(f); ZipOutputStream zip = new ZipOutputStream(out)) {

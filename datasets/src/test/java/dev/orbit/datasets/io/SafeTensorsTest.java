@@ -117,6 +117,42 @@ class SafeTensorsTest {
     }
 
     @Test
+    void rejectsAHeaderOfEmptyTensorsLongerThanTheTensorLimitNeedsBeforeReadingIt() throws IOException {
+        // 6 MiB of zero-byte tensors: within the reference's 100 MB limit, beyond 4,096 entries.
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; json.length() < 6 << 20; i++) {
+            json.append(i == 0 ? "" : ",").append(entry("t" + i, "F32", "[0]", 0, 0).substring(1));
+        }
+        Path f = file(json.append('}').toString(), new byte[0]);
+        AllocationProbe.Result r = AllocationProbe.measure(() -> SafeTensors.read(f));
+        MalformedFileException e = assertInstanceOf(MalformedFileException.class, r.thrown());
+        assertTrue(e.getMessage().startsWith(f + " claims a safetensors header of "), e.getMessage());
+        assertTrue(r.allocatedBytes() < 1 << 20, "allocated " + r.allocatedBytes());
+    }
+
+    @Test
+    void rejectsMoreTensorsThanAnyStateDictHolds() throws IOException {
+        for (int count : new int[] {4096, 4097}) {
+            StringBuilder json = new StringBuilder("{");
+            for (int i = 0; i < count; i++) {
+                json.append(i == 0 ? "" : ",").append(entry("t" + i, "F32", "[0]", 0, 0).substring(1));
+            }
+            Path f = file(json.append('}').toString(), new byte[0]);
+            if (count == 4096) {
+                assertEquals(count, SafeTensors.read(f).size()); // negative control: the limit itself reads
+            } else {
+                assertRejected(f, "declares more than 4096 tensors");
+            }
+        }
+    }
+
+    @Test
+    void rejectsATensorNamedTwice() throws IOException {
+        assertRejected(file(entry("a", "F32", "[1]", 0, 4) + "," + entry("a", "F32", "[1]", 4, 8).substring(1) + "}",
+                new byte[8]), "names 'a' twice");
+    }
+
+    @Test
     void rejectsOffsetsInconsistentWithShapesOrEachOther() throws IOException {
         byte[] data = new byte[16];
         assertRejected(file(entry("a", "F32", "[2]", 0, 12) + "}", data), "(2,) of F32 (8 bytes) but data_offsets span 12");

@@ -44,7 +44,7 @@ public final class WeightsFile {
         if (name.endsWith(".params")) {
             tensors = readDjlParams(file);
         } else if (StateDictFile.isSupported(file)) {
-            tensors = StateDictFile.read(file);
+            tensors = StateDictFile.read(file, spec.parameterCount());
         } else {
             throw new IllegalArgumentException(file + " is not a .safetensors, .npz or DJL .params file.");
         }
