@@ -2,7 +2,7 @@ package dev.orbit.training.cli;
 
 import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.training.fit.FitConfig;
-import dev.orbit.training.fit.MetanetConfig;
+import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.fit.PredictionRun;
 import dev.orbit.training.fit.RunSummary;
 import dev.orbit.training.report.HtmlSummary;
@@ -59,11 +59,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (Exception e) {
-            return TrainCommand.fail(spec, e);
-        }
+        return execute();
     }
 
     private int execute() throws Exception {

@@ -12,6 +12,8 @@ import dev.orbit.datasets.zoo.ZooNormalization;
 import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.training.cli.OrbitVersion;
 import dev.orbit.training.metrics.RegressionMetrics;
+import dev.orbit.training.model.MetanetConfig;
+import dev.orbit.training.model.MetanetFactory;
 import dev.orbit.training.predict.TrainedMetanet;
 import java.io.IOException;
 import java.io.PrintWriter;
