@@ -43,7 +43,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", defaultValue = "orbit-quickstart", paramLabel = "DIR",
-            description = "Output folder (default: ${DEFAULT-VALUE}, which .gitignore keeps out of a checkout).")
+            description = "Output folder (default: ${DEFAULT-VALUE}; a checkout ignores it).")
     Path out;
 
     @Option(names = "--networks", defaultValue = "500", paramLabel = "N",
