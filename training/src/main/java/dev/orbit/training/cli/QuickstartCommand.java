@@ -145,13 +145,16 @@ public final class QuickstartCommand implements Callable<Integer> {
         facts.put("target", "test_accuracy");
         facts.put("seed", Long.toString(seed));
         facts.put("total minutes", String.format(Locale.ROOT, "%.1f", minutes));
-        List<Path> images = new ArrayList<>();
+        List<HtmlSummary.Figure> figures = new ArrayList<>();
         for (RunSummary r : results) {
-            for (String png : new String[] {"test-scatter.png", "learning-curves.png"}) {
-                Path rel = Path.of("runs", r.model(), "report", png);
-                if (Files.isRegularFile(out.resolve(rel))) {
-                    images.add(rel);
-                }
+            Path scatter = Path.of("runs", r.model(), "report", "test-scatter.png");
+            if (Files.isRegularFile(out.resolve(scatter))) {
+                figures.add(new HtmlSummary.Figure(scatter, r.model() + ": predicted vs true test accuracy of the "
+                        + sizes[2] + " test networks (the diagonal is a perfect prediction)"));
+            }
+            Path loss = Path.of("runs", r.model(), "report", "learning-curves.png");
+            if (Files.isRegularFile(out.resolve(loss))) {
+                figures.add(new HtmlSummary.Figure(loss, r.model() + ": training loss per epoch"));
             }
         }
         Path html = out.resolve("index.html");
@@ -160,7 +163,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 .optMetrics(facts)
                 .optTable(List.of("model", "test Kendall tau", "test R²", "test RMSE", "val Kendall tau", "best epoch",
                         "seconds"), rows)
-                .optImages(images)
+                .optFigures(figures)
                 .build()
                 .write(html);
         return html;

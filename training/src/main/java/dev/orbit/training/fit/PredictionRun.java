@@ -154,7 +154,7 @@ public final class PredictionRun {
             if (b.report) {
                 Map<String, String> shown = new LinkedHashMap<>();
                 metrics.forEach((k, v) -> shown.put(k, v instanceof Double d ? RunReport.fmt(d) : String.valueOf(v)));
-                report = RunReport.write(b.out, model.name() + " predicting " + b.target, shown, result, b.target);
+                report = RunReport.write(b.out, model.name(), b.target, fit.loss(), shown, result);
             }
             RegressionMetrics t = result.test();
             return new RunSummary(model.name(), b.target, t == null ? Double.NaN : t.kendallTau(),
