@@ -146,8 +146,11 @@ final class ZooGenerateCommand extends ZooSubcommand {
                                     ? " (cleaned up an interrupted write)" : "") + ".");
                 }
                 TrainingOptions o = s.recipe().training();
-                err.println("Training " + s.remaining() + " " + s.spec().describe() + " networks on " + s.recipe().dataset()
-                        + " for " + o.epochs() + " epochs, checkpoints at " + o.checkpointEpochs() + ".");
+                if (s.remaining() > 0) {
+                    err.println("Training " + s.remaining() + " " + s.spec().describe() + " networks on "
+                            + s.recipe().dataset() + " for " + o.epochs() + " epochs, checkpoints at "
+                            + o.checkpointEpochs() + ".");
+                }
                 err.flush();
                 bar = new ZooProgressBar(err, System.console() != null, s.done(), size);
                 return bar;
