@@ -16,6 +16,8 @@ import picocli.CommandLine;
  * Orbit's one error policy, for every command (installed by {@link OrbitCommand#commandLine()}):
  *
  * <ul>
+ *   <li>a command line picocli cannot parse is one line naming the command and its help, exit code
+ *       {@value #USER_ERROR};
  *   <li>a fault the user can fix (a bad option, a missing, unreadable, corrupt or foreign file or
  *       folder, a missing dataset, a network of another architecture) is one line on stderr,
  *       {@code orbit <sub command>: message}, and exit code {@value #USER_ERROR};
@@ -56,7 +58,16 @@ final class CliErrors {
         return user ? USER_ERROR : SYSTEM_ERROR;
     }
 
-    static boolean isUserFault(Exception e) {
+    /** picocli's parameter exception handler: a bad command line is a fault the user can fix. */
+    static int handleParseError(CommandLine.ParameterException e, String[] args) {
+        CommandLine bad = e.getCommandLine();
+        String command = bad.getCommandSpec().qualifiedName(" ");
+        bad.getErr().println(command + ": " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
+        bad.getErr().flush();
+        return USER_ERROR;
+    }
+
+    private static boolean isUserFault(Exception e) {
         return USER_FAULTS.stream().anyMatch(kind -> kind.isInstance(e));
     }
 

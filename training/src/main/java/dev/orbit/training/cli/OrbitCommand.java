@@ -30,12 +30,7 @@ public final class OrbitCommand implements Runnable {
     /** The command line with Orbit's one error policy ({@link CliErrors}). */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new OrbitCommand());
-        cli.setParameterExceptionHandler((e, args) -> {
-            CommandLine bad = e.getCommandLine();
-            String command = bad.getCommandSpec().qualifiedName(" ");
-            bad.getErr().println(command + ": " + CliErrors.oneLine(e.getMessage()) + " (see '" + command + " --help')");
-            return CliErrors.USER_ERROR;
-        });
+        cli.setParameterExceptionHandler(CliErrors::handleParseError);
         cli.setExecutionExceptionHandler(CliErrors::handle);
         return cli;
     }
