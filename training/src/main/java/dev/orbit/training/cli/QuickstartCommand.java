@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code orbit quickstart}: the whole weight-space learning loop in a few minutes, with nothing to
  * install or download. It generates a zoo of small MLPs on the bundled 8x8 digits (recipe
- * {@value ZooRecipe#DIGITS_QUICK}, through {@link ZooGenerator} as {@code orbit zoo generate} does), fits three metanets to predict
- * each network's test accuracy from its weights (the invariant NFN-HNP, StatNN and a flat MLP),
- * prints their test Kendall tau side by side and writes a report. Every step resumes: rerunning
- * continues an interrupted quickstart.
+ * {@value ZooRecipe#DIGITS_QUICK}, through {@link ZooGenerator} as {@code orbit zoo generate} does),
+ * fits three metanets to predict each network's test accuracy from its weights (the invariant
+ * NFN-HNP, StatNN and a flat MLP), prints their test Kendall tau side by side and writes a report.
+ * Every step resumes: rerunning continues an interrupted quickstart.
  */
 @Command(
         name = "quickstart",
@@ -63,10 +63,6 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return execute();
-    }
-
-    private int execute() throws Exception {
         long start = System.nanoTime();
         PrintWriter log = spec.commandLine().getOut();
         List<MetanetConfig> configs = new ArrayList<>();
