@@ -27,28 +27,11 @@ public final class OrbitCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /**
-     * The command line with Orbit's error policy: a fault the user can fix (bad argument, missing or
-     * corrupt file) prints one line and exits with {@link #USER_ERROR}; anything else keeps its trace.
-     */
+    /** The command line with Orbit's one error policy ({@link CliErrors}). */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new OrbitCommand());
-        cli.setParameterExceptionHandler((e, args) -> {
-            CommandLine bad = e.getCommandLine();
-            bad.getErr().println("orbit: " + e.getMessage() + " (see '" + bad.getCommandSpec().qualifiedName() + " --help')");
-            return USER_ERROR;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof java.io.UncheckedIOException || e instanceof IllegalStateException) {
-                commandLine.getErr().println("orbit: " + e.getMessage());
-                return USER_ERROR;
-            }
-            throw e;
-        });
+        cli.setParameterExceptionHandler(CliErrors::handleParseError);
+        cli.setExecutionExceptionHandler(CliErrors::handle);
         return cli;
     }
-
-    /** Exit code for errors the user can fix. */
-    public static final int USER_ERROR = 2;
 }

@@ -45,8 +45,6 @@ public final class PredictCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (Exception e) {
-            return TrainCommand.fail(spec, e);
         }
     }
 }

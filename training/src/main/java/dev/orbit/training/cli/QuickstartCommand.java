@@ -1,12 +1,15 @@
 package dev.orbit.training.cli;
 
+import dev.orbit.datasets.images.ImageDatasets;
 import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.training.fit.FitConfig;
-import dev.orbit.training.fit.MetanetConfig;
 import dev.orbit.training.fit.PredictionRun;
 import dev.orbit.training.fit.RunSummary;
+import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.report.HtmlSummary;
 import dev.orbit.zoo.OrbitZooSource;
+import dev.orbit.zoo.ZooGenerator;
+import dev.orbit.zoo.format.ZooWriter;
 import dev.orbit.zoo.space.ZooRecipe;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,23 +26,24 @@ import picocli.CommandLine.Option;
 /**
  * {@code orbit quickstart}: the whole weight-space learning loop in a few minutes, with nothing to
  * install or download. It generates a zoo of small MLPs on the bundled 8x8 digits (recipe
- * {@value ZooRecipe#DIGITS_QUICK}, via {@code orbit zoo generate}), fits three metanets to predict
- * each network's test accuracy from its weights (the invariant NFN-HNP, StatNN and a flat MLP),
- * prints their test Kendall tau side by side and writes a report. Every step resumes: rerunning
- * continues an interrupted quickstart.
+ * {@value ZooRecipe#DIGITS_QUICK}, through {@link ZooGenerator} as {@code orbit zoo generate} does),
+ * fits three metanets to predict each network's test accuracy from its weights (the invariant
+ * NFN-HNP, StatNN and a flat MLP), prints their test Kendall tau side by side and writes a report.
+ * Every step resumes: rerunning continues an interrupted quickstart.
  */
 @Command(
         name = "quickstart",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Generate a small zoo on the bundled 8x8 digits, train nfn-hnp, statnn and flat-mlp to predict",
-                "test accuracy from weights, and compare them. No arguments needed; rerun to resume."})
+        description = {"Generate a small zoo and compare three metanets that predict test accuracy from weights.",
+                "The zoo: MLPs on the bundled 8x8 digits; the metanets: nfn-hnp, statnn and flat-mlp.",
+                "No arguments or downloads needed; rerun to resume."})
 public final class QuickstartCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", defaultValue = "orbit-quickstart", paramLabel = "DIR",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
+            description = "Output folder (default: ${DEFAULT-VALUE}; a checkout ignores it).")
     Path out;
 
     @Option(names = "--networks", defaultValue = "500", paramLabel = "N",
@@ -59,14 +63,6 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (Exception e) {
-            return TrainCommand.fail(spec, e);
-        }
-    }
-
-    private int execute() throws Exception {
         long start = System.nanoTime();
         PrintWriter log = spec.commandLine().getOut();
         List<MetanetConfig> configs = new ArrayList<>();
@@ -76,20 +72,16 @@ public final class QuickstartCommand implements Callable<Integer> {
         if (networks < 20) {
             throw new IllegalArgumentException("--networks must be at least 20 to leave train, validation and test networks");
         }
-        ZooRecipe recipe = ZooRecipe.preset(ZooRecipe.DIGITS_QUICK);
+        ZooRecipe recipe = ZooRecipe.preset(ZooRecipe.DIGITS_QUICK).withNetworks(networks);
         Path zoo = out.resolve("zoo");
         log.printf(Locale.ROOT, "Orbit quickstart: can a metanet read a network's weights and tell how well it works?%n"
                 + "Output: %s (rerun to resume)%n%n[1/3] Zoo: %d MLPs %s on the bundled 8x8 digits, recipe %s%n",
                 out.toAbsolutePath().normalize(), networks, recipe.architecture().replace("mlp:", ""), recipe.name());
         log.flush();
-        CommandLine generate = OrbitCommand.commandLine();
-        generate.setOut(spec.commandLine().getOut());
-        generate.setErr(spec.commandLine().getErr());
-        int code = generate.execute("zoo", "generate", "--recipe", recipe.name(), "--networks", Integer.toString(networks),
-                "--out", zoo.toString());
-        if (code != 0) {
-            return code;
-        }
+        ZooGenerator.Result generated = ZooGenerator.generate(zoo, recipe, ImageDatasets.load(recipe.dataset(), null),
+                ZooGenerateCommand.provenance(), ZooWriter.Options.defaults(),
+                ZooGenerateCommand.progressPrinter(zoo, spec.commandLine().getErr()));
+        log.printf("Zoo %s: %d networks, %d checkpoints.%n", zoo, generated.networks(), generated.rows());
 
         List<RunSummary> results = new ArrayList<>();
         String zooDescription;
@@ -149,13 +141,16 @@ public final class QuickstartCommand implements Callable<Integer> {
         facts.put("target", "test_accuracy");
         facts.put("seed", Long.toString(seed));
         facts.put("total minutes", String.format(Locale.ROOT, "%.1f", minutes));
-        List<Path> images = new ArrayList<>();
+        List<HtmlSummary.Figure> figures = new ArrayList<>();
         for (RunSummary r : results) {
-            for (String png : new String[] {"test-scatter.png", "learning-curves.png"}) {
-                Path rel = Path.of("runs", r.model(), "report", png);
-                if (Files.isRegularFile(out.resolve(rel))) {
-                    images.add(rel);
-                }
+            Path scatter = Path.of("runs", r.model(), "report", "test-scatter.png");
+            if (Files.isRegularFile(out.resolve(scatter))) {
+                figures.add(new HtmlSummary.Figure(scatter, r.model() + ": predicted vs true test accuracy of the "
+                        + sizes[2] + " test networks (the diagonal is a perfect prediction)"));
+            }
+            Path loss = Path.of("runs", r.model(), "report", "learning-curves.png");
+            if (Files.isRegularFile(out.resolve(loss))) {
+                figures.add(new HtmlSummary.Figure(loss, r.model() + ": training loss per epoch"));
             }
         }
         Path html = out.resolve("index.html");
@@ -164,7 +159,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 .optMetrics(facts)
                 .optTable(List.of("model", "test Kendall tau", "test R²", "test RMSE", "val Kendall tau", "best epoch",
                         "seconds"), rows)
-                .optImages(images)
+                .optFigures(figures)
                 .build()
                 .write(html);
         return html;

@@ -5,7 +5,7 @@ import dev.orbit.datasets.zoo.SmallCnnZooSource;
 import dev.orbit.datasets.zoo.StateDictFolderSource;
 import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.training.fit.FitConfig;
-import dev.orbit.training.fit.MetanetConfig;
+import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.fit.PredictionRun;
 import dev.orbit.training.fit.RunSummary;
 import dev.orbit.zoo.OrbitZooSource;
@@ -139,11 +139,7 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return execute();
-        } catch (Exception e) {
-            return TrainCommand.fail(spec, e);
-        }
+        return execute();
     }
 
     private int execute() throws IOException {

@@ -4,6 +4,7 @@ import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The {@code --arch} values of {@code orbit zoo generate}: {@code cnn-zoo} (the Small CNN Zoo CNN,
@@ -15,13 +16,19 @@ final class ZooArchitecture {
 
     private ZooArchitecture() {}
 
-    static NetworkSpec parse(String arch, int channels, int height, int width) {
+    /** The architecture in {@link dev.orbit.zoo.space.ZooRecipe}'s form, for images of this shape. */
+    static String parse(String arch, int channels, int height, int width) {
         String a = arch.trim().toLowerCase(Locale.ROOT);
         if (a.equals("cnn-zoo")) {
             if (height != width) {
                 throw ZooSubcommand.userError("--arch cnn-zoo needs square images, got " + height + "x" + width);
             }
-            return NetworkSpec.smallCnnZoo(ActivationKind.RELU, channels, height);
+            NetworkSpec.smallCnnZoo(ActivationKind.RELU, channels, height); // checks the image is large enough
+            if (channels != 1 || height != 28) {
+                throw ZooSubcommand.userError("--arch cnn-zoo is the 28x28 grayscale network, got " + channels + "x"
+                        + height + "x" + width + " images");
+            }
+            return "small-cnn-zoo";
         }
         if (a.startsWith("mlp:")) {
             int[] widths;
@@ -33,10 +40,8 @@ final class ZooArchitecture {
             if (widths.length == 0 || Arrays.stream(widths).anyMatch(w -> w <= 0)) {
                 throw ZooSubcommand.userError("--arch " + arch + " needs positive widths, e.g. mlp:64,32,10");
             }
-            int[] all = new int[widths.length + 1];
-            all[0] = channels * height * width;
-            System.arraycopy(widths, 0, all, 1, widths.length);
-            return NetworkSpec.mlp(ActivationKind.RELU, all);
+            return "mlp:" + channels * height * width + "-"
+                    + Arrays.stream(widths).mapToObj(Integer::toString).collect(Collectors.joining("-"));
         }
         throw ZooSubcommand.userError("--arch " + arch + " is not one of cnn-zoo, mlp:W1,W2,...,K (e.g. mlp:64,32,10)");
     }

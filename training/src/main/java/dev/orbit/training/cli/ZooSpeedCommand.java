@@ -63,7 +63,7 @@ final class ZooSpeedCommand extends ZooSubcommand {
     @Option(names = "--train-pool", paramLabel = "N", description = "Override the recipe's training pool (0 = all).")
     Integer trainPool;
 
-    @Option(names = "--epochs", paramLabel = "E", description = "Override the recipe's epochs (checkpoints 0, 1, ..., E).")
+    @Option(names = "--epochs", paramLabel = "E", description = "Override the recipe's epochs (checkpoints 0, 1 and E).")
     Integer epochs;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset's files are (default: searched).")
@@ -77,24 +77,9 @@ final class ZooSpeedCommand extends ZooSubcommand {
         // libtorch reads its thread count when the engine starts, so set it first.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        ZooRecipe zoo = ZooRecipe.preset(recipe);
+        ZooRecipe zoo = ZooRecipe.preset(recipe).with(new ZooRecipe.Overrides(null, null, null, null, epochs, null,
+                batchSize, trainPool, null, null, groupSize, parallelGroups));
         TrainingOptions options = zoo.training();
-        if (parallelGroups != null) {
-            options = options.withParallelGroups(parallelGroups);
-        }
-        if (groupSize != null) {
-            options = options.withMaxGroupSize(groupSize);
-        }
-        if (trainPool != null) {
-            options = options.withTrainPoolSize(trainPool);
-        }
-        if (epochs != null) {
-            options = options.withEveryEpoch(epochs);
-        }
-        if (batchSize != null) {
-            zoo = zoo.withSpace(zoo.space().withBatchSizes(List.of(batchSize)));
-        }
-        zoo = zoo.withTraining(options);
         ImageSplit data = ImageDatasets.load(zoo.dataset(), dataDir);
         List<ZooMember> members = zoo.withNetworks(Math.max(networks, Math.max(single, djlTrainer))).members();
         int steps = options.epochs() * TrainingOptions.stepsPerEpoch(

@@ -1,6 +1,7 @@
 package dev.orbit.training.fit;
 
 import ai.djl.ndarray.NDArray;
+import dev.orbit.training.model.MetanetConfig;
 
 /**
  * How a metanet is fitted: Adam on a {@link Loss} (mean squared error of the standardised target,

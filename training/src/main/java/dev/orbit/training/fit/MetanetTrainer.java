@@ -13,6 +13,7 @@ import ai.djl.MalformedModelException;
 import dev.orbit.datasets.zoo.ModelZooDataset;
 import dev.orbit.training.metrics.KendallTau;
 import dev.orbit.training.metrics.RegressionMetrics;
+import dev.orbit.training.model.MetanetFactory;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

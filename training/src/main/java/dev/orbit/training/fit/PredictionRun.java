@@ -12,6 +12,8 @@ import dev.orbit.datasets.zoo.ZooNormalization;
 import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.training.cli.OrbitVersion;
 import dev.orbit.training.metrics.RegressionMetrics;
+import dev.orbit.training.model.MetanetConfig;
+import dev.orbit.training.model.MetanetFactory;
 import dev.orbit.training.predict.TrainedMetanet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -152,7 +154,7 @@ public final class PredictionRun {
             if (b.report) {
                 Map<String, String> shown = new LinkedHashMap<>();
                 metrics.forEach((k, v) -> shown.put(k, v instanceof Double d ? RunReport.fmt(d) : String.valueOf(v)));
-                report = RunReport.write(b.out, model.name() + " predicting " + b.target, shown, result, b.target);
+                report = RunReport.write(b.out, model.name(), b.target, fit.loss(), shown, result);
             }
             RegressionMetrics t = result.test();
             return new RunSummary(model.name(), b.target, t == null ? Double.NaN : t.kendallTau(),

@@ -13,8 +13,10 @@ import java.util.Map;
 
 /**
  * The report of a prediction run, in {@code RUN/report/}: a scatter of predicted against true
- * target on the test split, learning curves (losses and validation Kendall tau per epoch), and a
- * one-page HTML summary linking them.
+ * target on the test split, the training loss per epoch (named: BCE or MSE of the standardised
+ * target), the validation error and Kendall tau per epoch, and a one-page HTML summary showing them.
+ * Quantities of different kinds never share an axis; every chart names its model in its title and
+ * caption.
  */
 final class RunReport {
 
@@ -22,14 +24,16 @@ final class RunReport {
 
     private RunReport() {}
 
-    /** Writes the report; returns the HTML page. */
-    static Path write(Path run, String title, Map<String, String> metrics, FitResult result, String target) throws IOException {
+    /** Writes the report of {@code model} fitted with {@code loss} to predict {@code target}; returns the HTML page. */
+    static Path write(Path run, String model, String target, FitConfig.Loss loss, Map<String, String> metrics,
+            FitResult result) throws IOException {
         Path folder = run.resolve(FOLDER);
-        List<Path> images = new ArrayList<>();
+        List<HtmlSummary.Figure> figures = new ArrayList<>();
         if (result.testTruth().length > 0) {
-            ScatterChart.write(folder.resolve("test-scatter.png"), "Test split: predicted vs true " + target,
-                    result.testTruth(), result.testPredicted(), "true " + target, "predicted " + target);
-            images.add(Path.of("test-scatter.png"));
+            String title = model + ": predicted vs true " + target + ", test split";
+            ScatterChart.write(folder.resolve("test-scatter.png"), title, result.testTruth(), result.testPredicted(),
+                    "true " + target, "predicted " + target);
+            figures.add(new HtmlSummary.Figure(Path.of("test-scatter.png"), title));
         }
         int n = result.history().size();
         double[] trainLoss = new double[n];
@@ -40,16 +44,26 @@ final class RunReport {
             valLoss[i] = result.history().get(i).validationLoss();
             valTau[i] = result.history().get(i).validationTau();
         }
+        String validationError = "MSE of " + (loss == FitConfig.Loss.MSE ? "the standardised " : "") + target;
         Map<String, double[]> losses = new LinkedHashMap<>();
-        losses.put("train loss", trainLoss);
-        losses.put("validation loss", valLoss);
-        LearningCurveChart.write(folder.resolve("learning-curves.png"), "MSE on the normalised " + target, losses,
-                "epoch", "mean squared error");
-        images.add(Path.of("learning-curves.png"));
+        losses.put("train", trainLoss);
+        if (loss == FitConfig.Loss.MSE) {
+            losses.put("validation", valLoss); // the same quantity on other networks: one axis
+        }
+        String lossTitle = model + ": training loss, " + lossName(loss, target);
+        LearningCurveChart.write(folder.resolve("learning-curves.png"), lossTitle, losses, "epoch", lossName(loss, target));
+        figures.add(new HtmlSummary.Figure(Path.of("learning-curves.png"), lossTitle));
+        if (loss != FitConfig.Loss.MSE && hasFinite(valLoss)) {
+            String title = model + ": validation " + validationError;
+            LearningCurveChart.write(folder.resolve("validation-mse.png"), title, Map.of("validation", valLoss), "epoch",
+                    validationError);
+            figures.add(new HtmlSummary.Figure(Path.of("validation-mse.png"), title));
+        }
         if (hasFinite(valTau)) {
-            LearningCurveChart.write(folder.resolve("validation-tau.png"), "Validation Kendall tau",
-                    Map.of("validation tau", valTau), "epoch", "Kendall tau-b");
-            images.add(Path.of("validation-tau.png"));
+            String title = model + ": validation Kendall tau of " + target;
+            LearningCurveChart.write(folder.resolve("validation-tau.png"), title, Map.of("validation", valTau), "epoch",
+                    "Kendall tau-b");
+            figures.add(new HtmlSummary.Figure(Path.of("validation-tau.png"), title));
         }
         List<List<String>> rows = new ArrayList<>();
         for (EpochRecord e : result.history()) {
@@ -58,13 +72,27 @@ final class RunReport {
         }
         Path html = folder.resolve("index.html");
         HtmlSummary.builder()
-                .setTitle(title)
+                .setTitle(model + " predicting " + target)
                 .optMetrics(new LinkedHashMap<>(metrics))
-                .optTable(List.of("epoch", "train loss", "val loss", "val tau", "val rmse", "nets/s"), rows)
-                .optImages(images)
+                .optTable(List.of("epoch", "train loss (" + shortName(loss) + ")", "val " + shortName(FitConfig.Loss.MSE),
+                        "val tau", "val rmse", "nets/s"), rows)
+                .optFigures(figures)
                 .build()
                 .write(html);
         return html;
+    }
+
+    /** What the training loss is, for a chart's axis. */
+    static String lossName(FitConfig.Loss loss, String target) {
+        return switch (loss) {
+            case BCE -> "binary cross-entropy on " + target;
+            case MSE -> "MSE of the standardised " + target;
+            case AUTO -> throw new IllegalArgumentException("Resolve the AUTO loss before reporting it");
+        };
+    }
+
+    private static String shortName(FitConfig.Loss loss) {
+        return loss.name().toLowerCase(Locale.ROOT);
     }
 
     private static boolean hasFinite(double[] v) {

@@ -17,7 +17,7 @@ import java.util.Objects;
 
 /**
  * One-page HTML summary of a metanet training run: a title, key metrics, an optional results table
- * and the run's charts.
+ * and the run's charts, each with a caption saying what it shows (and for which model).
  *
  * <p>The page is self-contained apart from the charts: styles are inline, there is no script and no
  * network resource. Charts are linked by paths relative to the page, so the page and its PNGs move
@@ -28,7 +28,7 @@ import java.util.Objects;
  *         .setTitle("HNP metanet on CIFAR-10 zoo")
  *         .optMetrics(metrics)                       // LinkedHashMap: rows keep their order
  *         .optTable(List.of("epoch", "tau"), rows)
- *         .optImages(List.of(Path.of("scatter.png"), Path.of("curves.png")))
+ *         .optFigures(List.of(new HtmlSummary.Figure(Path.of("scatter.png"), "nfn-hnp: predicted vs true")))
  *         .build()
  *         .write(runDir.resolve("index.html"));
  * }</pre>
@@ -39,15 +39,23 @@ public final class HtmlSummary {
     private final LinkedHashMap<String, String> metrics;
     private final List<String> columns;
     private final List<List<String>> rows;
-    private final List<Path> images;
+    private final List<Figure> figures;
 
     private HtmlSummary(Builder builder) {
         this.title = builder.title;
         this.metrics = new LinkedHashMap<>(builder.metrics);
         this.columns = List.copyOf(builder.columns);
         this.rows = builder.rows.stream().map(List::copyOf).toList();
-        this.images = List.copyOf(builder.images);
+        this.figures = List.copyOf(builder.figures);
     }
+
+    /**
+     * A chart on the page.
+     *
+     * @param png the PNG, relative to the page's folder
+     * @param caption what the chart shows, e.g. "nfn-hnp: predicted vs true test_accuracy, test split"
+     */
+    public record Figure(Path png, String caption) {}
 
     /** Starts a summary; only the title is required. */
     public static Builder builder() {
@@ -64,7 +72,8 @@ public final class HtmlSummary {
     public void write(Path html) throws IOException {
         OutputFile.requireFilePath(html, "HTML summary");
         Path folder = html.toAbsolutePath().getParent();
-        for (Path image : images) {
+        for (Figure figure : figures) {
+            Path image = figure.png();
             Path resolved = folder.resolve(image);
             if (!Files.isRegularFile(resolved)) {
                 throw new IOException("Cannot write HTML summary to " + html + ": image " + image
@@ -92,7 +101,9 @@ public final class HtmlSummary {
                 .append("th,td{border:1px solid #ccc;padding:.3em .7em;text-align:left;}\n")
                 .append("th{background:#f3f3f3;}\n")
                 .append("td.num{text-align:right;font-variant-numeric:tabular-nums;}\n")
-                .append("img{max-width:100%;height:auto;margin:1em 0;display:block;}\n")
+                .append("figure{margin:1.5em 0;}\n")
+                .append("img{max-width:100%;height:auto;display:block;}\n")
+                .append("figcaption{margin-top:.4em;color:#333;}\n")
                 .append("</style>\n</head>\n<body>\n")
                 .append("<h1>").append(escape(title)).append("</h1>\n");
 
@@ -121,12 +132,12 @@ public final class HtmlSummary {
             page.append("</tbody>\n</table>\n");
         }
 
-        if (!images.isEmpty()) {
+        if (!figures.isEmpty()) {
             page.append("<h2>Charts</h2>\n");
-            for (Path image : images) {
-                String fileName = image.getFileName().toString();
-                page.append("<img src=\"").append(escape(href(image))).append("\" alt=\"")
-                        .append(escape(fileName)).append("\">\n");
+            for (Figure figure : figures) {
+                page.append("<figure><img src=\"").append(escape(href(figure.png()))).append("\" alt=\"")
+                        .append(escape(figure.caption())).append("\"><figcaption>").append(escape(figure.caption()))
+                        .append("</figcaption></figure>\n");
             }
         }
         return page.append("</body>\n</html>\n").toString();
@@ -176,7 +187,7 @@ public final class HtmlSummary {
         private LinkedHashMap<String, String> metrics = new LinkedHashMap<>();
         private List<String> columns = List.of();
         private List<List<String>> rows = List.of();
-        private List<Path> images = List.of();
+        private List<Figure> figures = List.of();
 
         private Builder() {}
 
@@ -204,9 +215,9 @@ public final class HtmlSummary {
             return this;
         }
 
-        /** PNG charts to show, in order, as paths relative to the folder of the HTML page. */
-        public Builder optImages(List<Path> relativePngs) {
-            this.images = Objects.requireNonNull(relativePngs, "images must not be null");
+        /** Charts to show, in order, each a PNG relative to the folder of the HTML page with its caption. */
+        public Builder optFigures(List<Figure> figures) {
+            this.figures = Objects.requireNonNull(figures, "figures must not be null");
             return this;
         }
 
@@ -244,17 +255,21 @@ public final class HtmlSummary {
                     throw new IllegalArgumentException("Table row " + r + " has a null cell: " + row);
                 }
             }
-            List<Path> normalized = new ArrayList<>();
-            for (Path image : images) {
+            List<Figure> normalized = new ArrayList<>();
+            for (Figure figure : figures) {
+                Path image = figure == null ? null : figure.png();
                 Path relative = image == null ? null : image.normalize();
                 if (relative == null || image.isAbsolute() || relative.toString().isEmpty()
                         || relative.startsWith("..")) {
                     throw new IllegalArgumentException("Image " + image + " must be a relative path inside the "
                             + "page's folder, such as charts/scatter.png");
                 }
-                normalized.add(relative);
+                if (figure.caption() == null || figure.caption().isBlank()) {
+                    throw new IllegalArgumentException("Chart " + image + " needs a caption saying what it shows");
+                }
+                normalized.add(new Figure(relative, figure.caption()));
             }
-            images = normalized;
+            figures = normalized;
             return new HtmlSummary(this);
         }
     }

@@ -27,6 +27,11 @@ class QuickstartCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("index.html")));
         assertTrue(Files.isRegularFile(out.resolve("runs/statnn/metrics.json")));
         assertTrue(Files.readString(out.resolve("index.html")).contains("runs/flat-mlp/report/test-scatter.png"));
+        String page = Files.readString(out.resolve("index.html"));
+        for (String model : new String[] {"statnn", "flat-mlp"}) {
+            assertTrue(page.contains("<figcaption>" + model + ": predicted vs true test accuracy of the "), page);
+            assertTrue(page.contains("<figcaption>" + model + ": training loss per epoch</figcaption>"), page);
+        }
 
         Run again = orbit(args);
         assertEquals(0, again.exitCode(), again.err());

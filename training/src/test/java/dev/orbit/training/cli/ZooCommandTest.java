@@ -183,7 +183,7 @@ class ZooCommandTest {
     void parseErrorsExitWithTwo() {
         Run run = Run.orbit("zoo", "generate", "--dataset", "digits");
         assertEquals(2, run.code());
-        assertTrue(run.err().startsWith("Missing required option: '--out=DIR'"), run.err());
+        assertTrue(run.err().startsWith("orbit zoo generate: Missing required option: '--out=DIR'"), run.err());
     }
 
     private static Path copyZoo(Path target) throws Exception {
@@ -225,7 +225,7 @@ class ZooCommandTest {
         static Run orbit(String... args) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new OrbitCommand());
+            CommandLine cli = OrbitCommand.commandLine();
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(err, true));
             int code = cli.execute(args);

@@ -11,6 +11,8 @@ import dev.orbit.datasets.zoo.ModelZooDataset;
 import dev.orbit.datasets.zoo.SymmetryAugmentation;
 import dev.orbit.datasets.zoo.ZooNormalization;
 import dev.orbit.datasets.zoo.ZooSplit;
+import dev.orbit.training.model.MetanetConfig;
+import dev.orbit.training.model.MetanetFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

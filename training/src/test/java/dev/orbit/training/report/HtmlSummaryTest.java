@@ -40,7 +40,8 @@ class HtmlSummaryTest {
                 .setTitle("Run \"A\" <script>alert('x')</script> ünïcode")
                 .optMetrics(metrics)
                 .optTable(List.of("epoch", "val <tau>"), List.of(List.of("1", "0.5"), List.of("2", "a\"b")))
-                .optImages(List.of(Path.of("charts/pred vs true.png"), Path.of("r&d.png")))
+                .optFigures(List.of(new HtmlSummary.Figure(Path.of("charts/pred vs true.png"), "nfn-hnp: predicted vs true"),
+                        new HtmlSummary.Figure(Path.of("r&d.png"), "statnn: <loss> & more")))
                 .build()
                 .write(html);
 
@@ -54,8 +55,10 @@ class HtmlSummaryTest {
         assertTrue(page.contains("<td>a&quot;b</td>"), page);
         assertTrue(page.indexOf("test Kendall tau") < page.indexOf("R^2")
                 && page.indexOf("R^2") < page.indexOf("seed"), "metric rows keep their insertion order");
-        assertTrue(page.contains("<img src=\"charts/pred%20vs%20true.png\" alt=\"pred vs true.png\">"), page);
-        assertTrue(page.contains("<img src=\"r&amp;d.png\" alt=\"r&amp;d.png\">"), page);
+        assertTrue(page.contains("<figure><img src=\"charts/pred%20vs%20true.png\" alt=\"nfn-hnp: predicted vs true\">"
+                + "<figcaption>nfn-hnp: predicted vs true</figcaption></figure>"), page);
+        assertTrue(page.contains("<img src=\"r&amp;d.png\" alt=\"statnn: &lt;loss&gt; &amp; more\">"
+                + "<figcaption>statnn: &lt;loss&gt; &amp; more</figcaption>"), page);
         assertFalse(page.contains("http"), "self-contained: no network resource");
     }
 
@@ -71,7 +74,8 @@ class HtmlSummaryTest {
     @Test
     void missingChartIsReportedWithItsPath() {
         Path html = dir.resolve("index.html");
-        HtmlSummary summary = HtmlSummary.builder().setTitle("t").optImages(List.of(Path.of("missing.png"))).build();
+        HtmlSummary summary = HtmlSummary.builder().setTitle("t").optFigures(List.of(new HtmlSummary.Figure(Path.of("missing.png"), "c")))
+                .build();
         IOException e = assertThrows(IOException.class, () -> summary.write(html));
         assertEquals("Cannot write HTML summary to " + html + ": image missing.png is not a file at "
                 + dir.resolve("missing.png") + " (images are linked relative to the page)", e.getMessage());
@@ -105,8 +109,14 @@ class HtmlSummaryTest {
 
         for (String bad : List.of("/tmp/abs.png", "../outside.png", "charts/../../x.png")) {
             e = assertThrows(IllegalArgumentException.class,
-                    () -> HtmlSummary.builder().setTitle("t").optImages(List.of(Path.of(bad))).build(), bad);
+                    () -> HtmlSummary.builder().setTitle("t").optFigures(List.of(new HtmlSummary.Figure(Path.of(bad), "c")))
+                            .build(), bad);
             assertTrue(e.getMessage().startsWith("Image " + bad + " must be a relative path"), e.getMessage());
+        }
+        for (String blank : new String[] {null, " "}) {
+            e = assertThrows(IllegalArgumentException.class, () -> HtmlSummary.builder().setTitle("t")
+                    .optFigures(List.of(new HtmlSummary.Figure(Path.of("a.png"), blank))).build());
+            assertEquals("Chart a.png needs a caption saying what it shows", e.getMessage());
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.orbit.zoo.train.ZooMember;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Everything needed to regenerate a zoo: dataset, architecture, how many members, the seed, the
@@ -48,6 +49,8 @@ public record ZooRecipe(
      * subset and test split; the quickstart zoo.
      */
     public static final String DIGITS_QUICK = "digits-quick";
+    /** The name of a recipe that is not a preset ({@link #custom}). */
+    public static final String CUSTOM = "custom";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -83,6 +86,81 @@ public record ZooRecipe(
                 throw new IllegalArgumentException(
                         "Unknown zoo recipe '" + name + "'; known recipes are " + String.join(", ", presetNames()));
         }
+    }
+
+    /**
+     * A zoo without a preset: the given dataset, architecture, size and epochs; seed 0, the Small CNN
+     * Zoo's hyperparameter space at batch size 32, checkpoints at epochs 0, 1 and the last, whole
+     * splits for training and evaluation, groups of 64 one at a time.
+     */
+    public static ZooRecipe custom(String dataset, String architecture, int networks, int epochs) {
+        return new ZooRecipe(CUSTOM, "a zoo without a preset", dataset, architecture, networks, 0L,
+                HyperparameterSpace.smallCnnZoo(32),
+                new TrainingOptions(epochs, firstAndLast(epochs), 0, 0, 0, 64, 32, 1));
+    }
+
+    /** Checkpoints at initialisation, after the first epoch and after the last. */
+    private static List<Integer> firstAndLast(int epochs) {
+        return new ArrayList<>(new TreeSet<>(List.of(0, 1, epochs)));
+    }
+
+    /**
+     * Values that replace a recipe's, as the command lines ({@code zoo generate}, {@code zoo speed})
+     * and the quickstart give them; null keeps the recipe's value.
+     *
+     * @param dataset another dataset
+     * @param architecture another architecture, in the recipe's form ({@code small-cnn-zoo},
+     *     {@code mlp:64-32-10})
+     * @param networks another zoo size
+     * @param seed another zoo seed
+     * @param epochs another training length; without {@code checkpointEpochs} the checkpoints
+     *     become epochs 0, 1 and the last
+     * @param checkpointEpochs other checkpoint epochs
+     * @param batchSize one mini-batch size for every member
+     * @param trainPoolSize another training pool (0 = the whole split)
+     * @param evalTrainLimit another train-metrics limit (0 = the whole subset)
+     * @param evalTestLimit another test-metrics limit (0 = the whole split)
+     * @param maxGroupSize another largest group
+     * @param parallelGroups another number of groups trained at once
+     */
+    public record Overrides(String dataset, String architecture, Integer networks, Long seed, Integer epochs,
+            List<Integer> checkpointEpochs, Integer batchSize, Integer trainPoolSize, Integer evalTrainLimit,
+            Integer evalTestLimit, Integer maxGroupSize, Integer parallelGroups) {
+
+        /** Nothing overridden. */
+        public static Overrides none() {
+            return new Overrides(null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /** This recipe with the given values replaced (its name stays: the zoo says which preset it started from). */
+    public ZooRecipe with(Overrides o) {
+        TrainingOptions t = training;
+        if (o.epochs() != null) {
+            t = new TrainingOptions(o.epochs(), firstAndLast(o.epochs()), t.trainPoolSize(), t.evalTrainLimit(),
+                    t.evalTestLimit(), t.maxGroupSize(), t.evalBatchSize(), t.parallelGroups());
+        }
+        if (o.checkpointEpochs() != null) {
+            t = t.withCheckpointEpochs(o.checkpointEpochs());
+        }
+        if (o.trainPoolSize() != null) {
+            t = t.withTrainPoolSize(o.trainPoolSize());
+        }
+        t = t.withEvaluationLimits(or(o.evalTrainLimit(), t.evalTrainLimit()), or(o.evalTestLimit(), t.evalTestLimit()));
+        if (o.maxGroupSize() != null) {
+            t = t.withMaxGroupSize(o.maxGroupSize());
+        }
+        if (o.parallelGroups() != null) {
+            t = t.withParallelGroups(o.parallelGroups());
+        }
+        HyperparameterSpace s = o.batchSize() == null ? space : space.withBatchSizes(List.of(o.batchSize()));
+        return new ZooRecipe(name, description, o.dataset() != null ? o.dataset() : dataset,
+                o.architecture() != null ? o.architecture() : architecture, or(o.networks(), networks),
+                o.seed() != null ? o.seed() : seed, s, t);
+    }
+
+    private static int or(Integer given, int fallback) {
+        return given != null ? given : fallback;
     }
 
     /** The architecture with ReLU hidden layers (the trainers substitute each member's activation). */
@@ -131,21 +209,6 @@ public record ZooRecipe(
     /** A copy with another zoo size (the members it keeps are unchanged). */
     public ZooRecipe withNetworks(int count) {
         return new ZooRecipe(name, description, dataset, architecture, count, seed, space, training);
-    }
-
-    /** A copy with another seed. */
-    public ZooRecipe withSeed(long zooSeed) {
-        return new ZooRecipe(name, description, dataset, architecture, networks, zooSeed, space, training);
-    }
-
-    /** A copy drawing members from another space. */
-    public ZooRecipe withSpace(HyperparameterSpace other) {
-        return new ZooRecipe(name, description, dataset, architecture, networks, seed, other, training);
-    }
-
-    /** A copy with other training options. */
-    public ZooRecipe withTraining(TrainingOptions options) {
-        return new ZooRecipe(name, description, dataset, architecture, networks, seed, space, options);
     }
 
     /** JSON form for zoo manifests. */

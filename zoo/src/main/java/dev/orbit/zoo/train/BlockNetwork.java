@@ -3,6 +3,7 @@ package dev.orbit.zoo.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -53,7 +54,12 @@ final class BlockNetwork implements MemberStack {
             for (String name : List.of("weight", "bias")) {
                 NDArray array = layer.getParameters().get(name).getArray();
                 int size = Math.toIntExact(array.size());
-                array.set(java.util.Arrays.copyOfRange(flat, offset, offset + size));
+                // An indexed copy, not NDArray.set(float[]): that path makes libtorch print its
+                // "AutoNonVariableTypeMode is deprecated" warning on stderr.
+                try (NDManager scope = array.getManager().newSubManager()) {
+                    float[] values = java.util.Arrays.copyOfRange(flat, offset, offset + size);
+                    array.set(new NDIndex("..."), scope.create(values, array.getShape()));
+                }
                 arrays.add(array);
                 offset += size;
             }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.ActivationKind;
+import dev.orbit.zoo.train.TrainingOptions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ZooRecipeTest {
@@ -37,5 +39,38 @@ class ZooRecipeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ZooRecipe.preset("cifar"));
         assertTrue(e.getMessage().contains("fmnist-2k"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> recipe.withNetworks(0));
+    }
+
+    @Test
+    void overridesReplaceOnlyWhatTheyNameAndAnEpochOverrideCheckpointsFirstAndLast() {
+        ZooRecipe preset = ZooRecipe.preset(ZooRecipe.DIGITS_QUICK);
+        assertEquals(preset, preset.with(ZooRecipe.Overrides.none()), "nothing named, nothing changed");
+
+        ZooRecipe changed = preset.with(new ZooRecipe.Overrides("mnist", "mlp:784-10", 12, 5L, 9, null, 16, 256, 32, 64,
+                8, 1));
+        assertEquals(ZooRecipe.DIGITS_QUICK, changed.name(), "the zoo still says which preset it started from");
+        assertEquals("mnist", changed.dataset());
+        assertEquals(NetworkSpec.mlp(ActivationKind.RELU, 784, 10), changed.networkSpec());
+        assertEquals(12, changed.networks());
+        assertEquals(5L, changed.seed());
+        assertEquals(new TrainingOptions(9, List.of(0, 1, 9), 256, 32, 64, 8, preset.training().evalBatchSize(), 1),
+                changed.training());
+        assertEquals(List.of(16), changed.space().batchSizes());
+        assertEquals(preset.space().activations(), changed.space().activations());
+
+        ZooRecipe checkpoints = preset.with(new ZooRecipe.Overrides(null, null, null, null, 4, List.of(2, 4), null, null,
+                null, null, null, null));
+        assertEquals(List.of(2, 4), checkpoints.training().checkpointEpochs(), "given checkpoints win");
+        assertEquals(preset.training().trainPoolSize(), checkpoints.training().trainPoolSize());
+    }
+
+    @Test
+    void aCustomRecipeCheckpointsFirstAndLastEpochOnWholeSplits() {
+        ZooRecipe custom = ZooRecipe.custom("digits", "mlp:64-10", 3, 4);
+        assertEquals(ZooRecipe.CUSTOM, custom.name());
+        assertEquals(new TrainingOptions(4, List.of(0, 1, 4), 0, 0, 0, 64, 32, 1), custom.training());
+        assertEquals(0L, custom.seed());
+        assertThrows(IllegalArgumentException.class, () -> custom.with(new ZooRecipe.Overrides(null, null, null, null,
+                null, List.of(0, 5), null, null, null, null, null, null)));
     }
 }

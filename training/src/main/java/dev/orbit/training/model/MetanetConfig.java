@@ -1,4 +1,4 @@
-package dev.orbit.training.fit;
+package dev.orbit.training.model;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param headDepth hidden layers of the head
  * @param dropout dropout rate in the head
  * @param sigmoidOutput squash the output into (0, 1) (NFN's {@code sigmoid: true}), for targets
- *     that are rates such as test accuracy, fitted with {@link FitConfig.Loss#BCE}
+ *     that are rates such as test accuracy, fitted with the BCE loss
  */
 public record MetanetConfig(String name, int[] hiddenChannels, int headWidth, int headDepth, float dropout,
         boolean sigmoidOutput) {

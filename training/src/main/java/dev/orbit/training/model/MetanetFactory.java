@@ -1,4 +1,4 @@
-package dev.orbit.training.fit;
+package dev.orbit.training.model;
 
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
