@@ -1,4 +1,4 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.cnnzoo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
