@@ -218,7 +218,8 @@ public final class StateDictLayout {
     }
 
     private static String formatShape(long[] shape) {
-        return new Shape(shape).toString();
+        return java.util.Arrays.stream(shape).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(",", "(", ")"));
     }
 
     /** Compares names with digit runs as numbers: {@code layers.2} before {@code layers.10}. */

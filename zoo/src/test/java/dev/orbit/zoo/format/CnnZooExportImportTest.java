@@ -195,34 +195,11 @@ class CnnZooExportImportTest {
     /**
      * A group split of an exported zoo keeps each hyperparameter group on one side: the export's
      * per-network columns (network_id, epoch, gen_gap, diverged) are not hyperparameters, so
-     * networks that differ only by seed share a group; a row's hyperparameters are exactly its
-     * config.* columns.
+     * networks that differ only by seed share a group.
      */
     @Test
     void aGroupSplitOfAnExportedZooKeepsEachHyperparameterGroupOnOneSide() throws Exception {
-        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
-        ZooDescription d = SyntheticZoo.description(spec, SEED);
-        Path zooDir = tmp.resolve("zoo");
-        int networks = 24;
-        try (ZooWriter w = ZooWriter.open(zooDir, d, networks, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
-            for (int id = 0; id < networks; id++) {
-                for (int e : d.checkpointEpochs()) {
-                    CheckpointRecord r = SyntheticZoo.record(spec, SEED, id, e);
-                    w.write(new CheckpointRecord(id, e, recipe(id % 6, 100 + id), r.weights(), r.metrics()));
-                }
-            }
-        }
-        Path out = tmp.resolve("export");
-        try (ZooReader zoo = ZooReader.open(zooDir)) {
-            CnnZooExporter.export(zoo, out, new CnnZooExporter.Options(true, 0));
-        }
-        try (SmallCnnZooSource source = SmallCnnZooSource.open(out)) {
-            assertEquals(networks, source.size());
-            List<String> config = CnnZooExporter.METRICS_COLUMNS.stream().filter(c -> c.startsWith("config."))
-                    .map(c -> c.substring("config.".length())).toList();
-            for (int row = 0; row < networks; row++) {
-                assertEquals(config, List.copyOf(source.hyperparameters(row).keySet()), "row " + row);
-            }
+        try (SmallCnnZooSource source = SmallCnnZooSource.open(exportOfSixRecipes())) {
             ZooSplit split = ZooSplit.byGroup(source, 0.2, 0.3, 7);
             Map<Integer, Set<String>> sidesOfRecipe = new HashMap<>();
             for (String side : List.of("train", "validation", "test")) {
@@ -233,10 +210,44 @@ class CnnZooExportImportTest {
             }
             assertEquals(6, sidesOfRecipe.size());
             sidesOfRecipe.forEach((recipe, sides) -> assertEquals(1, sides.size(), "recipe " + recipe + " is in " + sides));
-            // Negative control: the seed does differ, so a group ignoring nothing would split every network apart.
+            // Negative control: the networks of a recipe do differ (by seed), yet share a group.
             assertNotEquals(source.hyperparameters(0), source.hyperparameters(6));
             assertEquals(source.group(0), source.group(6));
         }
+    }
+
+    /** The hyperparameters of an exported row are exactly its config.* columns, named without the prefix. */
+    @Test
+    void theHyperparametersOfAnExportedRowAreExactlyItsConfigColumns() throws Exception {
+        List<String> config = CnnZooExporter.METRICS_COLUMNS.stream().filter(c -> c.startsWith("config."))
+                .map(c -> c.substring("config.".length())).toList();
+        assertTrue(config.size() < CnnZooExporter.METRICS_COLUMNS.size(), "the export has other columns too");
+        try (SmallCnnZooSource source = SmallCnnZooSource.open(exportOfSixRecipes())) {
+            for (int row = 0; row < source.size(); row++) {
+                assertEquals(config, List.copyOf(source.hyperparameters(row).keySet()), "row " + row);
+            }
+            assertEquals(Long.toString(100 + 5), source.hyperparameters(5).get("random_seed"));
+        }
+    }
+
+    /** An export of 24 networks trained with 6 recipes (network i uses recipe i % 6) and their own seeds. */
+    private Path exportOfSixRecipes() throws Exception {
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
+        ZooDescription d = SyntheticZoo.description(spec, SEED);
+        Path zooDir = tmp.resolve("zoo");
+        try (ZooWriter w = ZooWriter.open(zooDir, d, 24, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
+            for (int id = 0; id < 24; id++) {
+                for (int e : d.checkpointEpochs()) {
+                    CheckpointRecord r = SyntheticZoo.record(spec, SEED, id, e);
+                    w.write(new CheckpointRecord(id, e, recipe(id % 6, 100 + id), r.weights(), r.metrics()));
+                }
+            }
+        }
+        Path out = tmp.resolve("export");
+        try (ZooReader zoo = ZooReader.open(zooDir)) {
+            CnnZooExporter.export(zoo, out, new CnnZooExporter.Options(true, 0));
+        }
+        return out;
     }
 
     /** One of a few recipes, with the network's own seed. */
