@@ -1,7 +1,7 @@
 package dev.orbit.zoo;
 
 import dev.orbit.datasets.zoo.ModelZooSource;
-import dev.orbit.datasets.zoo.StateDictFolderSource;
+import dev.orbit.datasets.zoo.statedict.StateDictFolderSource;
 import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
 import dev.orbit.zoo.format.ZooFormat;
 import java.io.IOException;

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A zoo read from a folder with one hyperparameter row per network: what the Small CNN Zoo reader
- * ({@code cnnzoo.SmallCnnZooSource}) and {@link StateDictFolderSource} share. Each network's hyperparameters, group and hidden
+ * ({@code cnnzoo.SmallCnnZooSource}) and the state-dict reader ({@code statedict.StateDictFolderSource})
+ * share. Each network's hyperparameters, group and hidden
  * activation are held in memory; its weights and targets are the subclass's.
  */
 public abstract class FolderZooSource implements ModelZooSource {

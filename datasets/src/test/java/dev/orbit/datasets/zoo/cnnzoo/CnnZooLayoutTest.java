@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orbit.datasets.io.MalformedFileException;
 import dev.orbit.datasets.io.NpyArray;
 import dev.orbit.datasets.testing.AllocationProbe;
-import dev.orbit.datasets.zoo.StateDictLayout;
+import dev.orbit.datasets.zoo.statedict.StateDictLayout;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.LayerKind;
 import dev.orbit.metanet.space.NetworkSpec;

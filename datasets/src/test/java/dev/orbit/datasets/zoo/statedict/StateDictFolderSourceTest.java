@@ -1,4 +1,4 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orbit.datasets.io.MalformedFileException;
+import dev.orbit.datasets.zoo.ArchitectureMismatchException;
 import dev.orbit.datasets.io.NpyArray;
 import dev.orbit.datasets.io.Npz;
 import dev.orbit.datasets.io.SafeTensors;

@@ -1,7 +1,9 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import ai.djl.ndarray.types.Shape;
 import dev.orbit.datasets.io.MalformedFileException;
+import dev.orbit.datasets.zoo.CsvRows;
+import dev.orbit.datasets.zoo.FolderZooSource;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.io.IOException;

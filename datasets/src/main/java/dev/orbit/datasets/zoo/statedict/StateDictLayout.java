@@ -1,8 +1,10 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import ai.djl.ndarray.types.Shape;
 import dev.orbit.datasets.io.DType;
 import dev.orbit.datasets.io.NpyArray;
+import dev.orbit.datasets.zoo.ArchitectureMismatchException;
+import dev.orbit.datasets.zoo.TensorFlowKernels;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
