@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -126,20 +127,15 @@ class CnnZooExportImportTest {
         NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
         ZooDescription d = SyntheticZoo.description(spec, SEED);
         Path zooDir = tmp.resolve("zoo");
-        try (ZooWriter w = ZooWriter.open(zooDir, d, 2, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
-            for (int id = 0; id < 2; id++) {
-                for (int e : d.checkpointEpochs()) {
-                    CheckpointRecord r = SyntheticZoo.record(spec, SEED, id, e);
-                    float[] weights = r.weights();
-                    boolean diverged = id == 1 && e == 3;
-                    if (diverged) {
-                        weights[0] = Float.POSITIVE_INFINITY;
-                    }
-                    w.write(new CheckpointRecord(id, e, r.hyperparameters(), weights, new CheckpointMetrics(
-                            0.1, Double.NaN, 0.1, Double.NaN, diverged)));
-                }
+        writeZoo(zooDir, d, 2, r -> {
+            float[] weights = r.weights();
+            boolean diverged = r.networkId() == 1 && r.epoch() == 3;
+            if (diverged) {
+                weights[0] = Float.POSITIVE_INFINITY;
             }
-        }
+            return new CheckpointRecord(r.networkId(), r.epoch(), r.hyperparameters(), weights,
+                    new CheckpointMetrics(0.1, Double.NaN, 0.1, Double.NaN, diverged));
+        });
         try (ZooReader zoo = ZooReader.open(zooDir)) {
             assertEquals(5, CnnZooExporter.export(zoo, tmp.resolve("a"), CnnZooExporter.Options.defaults()).rowsWritten());
             assertEquals(6, CnnZooExporter.export(zoo, tmp.resolve("b"), new CnnZooExporter.Options(true, 0)).rowsWritten());
@@ -235,19 +231,25 @@ class CnnZooExportImportTest {
         NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
         ZooDescription d = SyntheticZoo.description(spec, SEED);
         Path zooDir = tmp.resolve("zoo");
-        try (ZooWriter w = ZooWriter.open(zooDir, d, 24, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
-            for (int id = 0; id < 24; id++) {
-                for (int e : d.checkpointEpochs()) {
-                    CheckpointRecord r = SyntheticZoo.record(spec, SEED, id, e);
-                    w.write(new CheckpointRecord(id, e, recipe(id % 6, 100 + id), r.weights(), r.metrics()));
-                }
-            }
-        }
+        writeZoo(zooDir, d, 24, r -> new CheckpointRecord(r.networkId(), r.epoch(),
+                recipe(r.networkId() % 6, 100 + r.networkId()), r.weights(), r.metrics()));
         Path out = tmp.resolve("export");
         try (ZooReader zoo = ZooReader.open(zooDir)) {
             CnnZooExporter.export(zoo, out, new CnnZooExporter.Options(true, 0));
         }
         return out;
+    }
+
+    /** Writes networks [0, networks) of the synthetic zoo, each record changed by {@code change}. */
+    private static void writeZoo(Path dir, ZooDescription d, int networks, UnaryOperator<CheckpointRecord> change)
+            throws Exception {
+        try (ZooWriter w = ZooWriter.open(dir, d, networks, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
+            for (int id = 0; id < networks; id++) {
+                for (int e : d.checkpointEpochs()) {
+                    w.write(change.apply(SyntheticZoo.record(d.spec(), d.seed(), id, e)));
+                }
+            }
+        }
     }
 
     /** One of a few recipes, with the network's own seed. */
