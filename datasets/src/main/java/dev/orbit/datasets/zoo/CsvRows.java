@@ -1,37 +1,70 @@
 package dev.orbit.datasets.zoo;
 
 import dev.orbit.datasets.io.MalformedFileException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Streams the rows of a CSV file with a header line (RFC 4180 quoting; {@code .gz} files are
- * decompressed), so a metrics file of hundreds of thousands of rows is never held whole.
+ * The one CSV parser of the zoo folder formats ({@code layout.csv}, {@code metrics.csv.gz},
+ * {@code labels.csv}, split files): streams the rows of a file with a header line (RFC 4180
+ * quoting; {@code .gz} files are decompressed), so a metrics file of hundreds of thousands of rows
+ * is never held whole, and no row may grow past {@link #MAX_RECORD_CHARS}.
  */
-final class CsvRows implements AutoCloseable {
+public final class CsvRows implements AutoCloseable {
+
+    /**
+     * The longest record (one row, quoted line breaks included) any zoo CSV may hold. The widest
+     * legitimate row is a metrics row of a few dozen short numbers and names, or a labels row naming
+     * one file (a path is at most a few KB): 1 Mi characters is hundreds of times that, yet it keeps a
+     * hostile file (a 1 MB gzip that inflates to one 1 GiB line) to 2 MB of heap instead of gigabytes.
+     */
+    public static final int MAX_RECORD_CHARS = 1 << 20;
 
     private final Path file;
-    private final BufferedReader reader;
-    private final String[] header;
-    private long line = 1;
+    private final Reader reader;
+    private final char[] buffer = new char[1 << 16];
+    private final StringBuilder record = new StringBuilder();
+    private int position;
+    private int limit;
+    private String[] header;
+    private long line;
+    private long recordLine;
 
-    private CsvRows(Path file, BufferedReader reader, String[] header) {
+    private CsvRows(Path file, Reader reader) {
         this.file = file;
         this.reader = reader;
-        this.header = header;
     }
 
     /** Opens a CSV file and reads its header; a missing file is reported by name. */
-    static CsvRows open(Path file) throws IOException {
+    public static CsvRows open(Path file) throws IOException {
+        CsvRows csv = openHeaderless(file);
+        try {
+            String first = csv.nextRecord();
+            if (first == null) {
+                throw new MalformedFileException(file + " is empty; expected a CSV header line.");
+            }
+            if (first.startsWith("\uFEFF")) {
+                first = first.substring(1);
+            }
+            csv.header = split(first, file, 1);
+            return csv;
+        } catch (IOException | RuntimeException e) {
+            csv.close();
+            throw e;
+        }
+    }
+
+    private static CsvRows openHeaderless(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "the CSV file does not exist");
         }
@@ -40,50 +73,49 @@ final class CsvRows implements AutoCloseable {
             if (file.getFileName().toString().endsWith(".gz")) {
                 in = new GZIPInputStream(in, 1 << 16);
             }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-            String first = reader.readLine();
-            if (first == null) {
-                throw new MalformedFileException(file + " is empty; expected a CSV header line.");
-            }
-            if (first.startsWith("\uFEFF")) {
-                first = first.substring(1);
-            }
-            return new CsvRows(file, reader, split(first, file, 1));
+            return new CsvRows(file, new InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
         }
     }
 
-    /** Reads a headerless single-column file of integers (NFN's split files). */
-    static int[] readIntColumn(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "the split file does not exist");
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        int[] out = new int[lines.size()];
+    /** Reads a headerless file whose first column holds integers (NFN's split files). */
+    public static int[] readIntColumn(Path file) throws IOException {
+        int[] out = new int[1024];
         int n = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            String s = lines.get(i).trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            try {
-                out[n++] = Integer.parseInt(s.split(",")[0].trim());
-            } catch (NumberFormatException e) {
-                throw new MalformedFileException(file + " line " + (i + 1) + " holds '" + s
-                        + "' but a row index (an integer) was expected.");
+        try (CsvRows csv = openHeaderless(file)) {
+            for (String text = csv.nextRecord(); text != null; text = csv.nextRecord()) {
+                String s = split(text, file, csv.recordLine)[0];
+                try {
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, 2 * n);
+                    }
+                    out[n++] = Integer.parseInt(s);
+                } catch (NumberFormatException e) {
+                    throw new MalformedFileException(file + " line " + csv.recordLine + " holds '" + s
+                            + "' but a row index (an integer) was expected.");
+                }
             }
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
-    String[] header() {
+    /** Quotes a cell for writing when it holds a comma, quote or line break (RFC 4180). */
+    public static String quote(String cell) {
+        if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
+            return cell;
+        }
+        return '"' + cell.replace("\"", "\"\"") + '"';
+    }
+
+    /** @return the column names */
+    public String[] header() {
         return header.clone();
     }
 
     /** Index of a column, or -1. */
-    int column(String name) {
+    public int column(String name) {
         for (int i = 0; i < header.length; i++) {
             if (header[i].equals(name)) {
                 return i;
@@ -93,50 +125,80 @@ final class CsvRows implements AutoCloseable {
     }
 
     /** The next row (as many fields as the header), or null at the end of the file. */
-    String[] next() throws IOException {
-        String text = reader.readLine();
-        line++;
-        while (text != null && text.isBlank()) {
-            text = reader.readLine();
-            line++;
-        }
+    public String[] next() throws IOException {
+        String text = nextRecord();
         if (text == null) {
             return null;
         }
-        // A quoted field may span lines.
-        while (unbalancedQuotes(text)) {
-            String more = reader.readLine();
-            if (more == null) {
-                throw new MalformedFileException(file + " line " + line + " opens a quote that is never closed.");
-            }
-            text = text + "\n" + more;
-            line++;
-        }
-        String[] fields = split(text, file, line);
+        String[] fields = split(text, file, recordLine);
         if (fields.length != header.length) {
-            throw new MalformedFileException(file + " line " + line + " has " + fields.length
+            throw new MalformedFileException(file + " line " + recordLine + " has " + fields.length
                     + " fields but the header has " + header.length + ".");
         }
         return fields;
     }
 
-    /** Current line number, for messages. */
-    long line() {
-        return line;
+    /** The line on which the last row read starts, for messages. */
+    public long line() {
+        return recordLine;
     }
 
-    Path file() {
+    /** @return the file read */
+    public Path file() {
         return file;
     }
 
-    private static boolean unbalancedQuotes(String s) {
-        int quotes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '"') {
-                quotes++;
+    /** The next non-blank record (a quoted field may span lines), without its line break, or null. */
+    private String nextRecord() throws IOException {
+        String text;
+        do {
+            text = readRecord();
+        } while (text != null && text.isBlank());
+        return text;
+    }
+
+    private String readRecord() throws IOException {
+        record.setLength(0);
+        recordLine = line + 1;
+        boolean quoted = false;
+        boolean any = false;
+        while (true) {
+            if (position == limit) {
+                limit = Math.max(0, reader.read(buffer, 0, buffer.length));
+                position = 0;
+                if (limit == 0) {
+                    if (quoted) {
+                        throw new MalformedFileException(file + " line " + recordLine
+                                + " opens a quote that is never closed.");
+                    }
+                    if (any) {
+                        line++;
+                    }
+                    return any ? record.toString() : null;
+                }
+            }
+            any = true;
+            int start = position;
+            while (position < limit && buffer[position] != '\n') {
+                if (buffer[position] == '"') {
+                    quoted = !quoted;
+                }
+                position++;
+            }
+            record.append(buffer, start, position - start);
+            if (record.length() > MAX_RECORD_CHARS) {
+                throw new MalformedFileException(file + " line " + recordLine + " is longer than " + MAX_RECORD_CHARS
+                        + " characters; no row of a zoo CSV file is that long.");
+            }
+            if (position < limit) {
+                position++;
+                line++;
+                if (!quoted) {
+                    return record.toString();
+                }
+                record.append('\n');
             }
         }
-        return quotes % 2 != 0;
     }
 
     private static String[] split(String text, Path file, long line) throws MalformedFileException {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A zoo read from a folder with one hyperparameter row per network: what {@link SmallCnnZooSource}
- * and {@link StateDictFolderSource} share. Each network's hyperparameters, group and hidden
+ * A zoo read from a folder with one hyperparameter row per network: what the Small CNN Zoo reader
+ * ({@code cnnzoo.SmallCnnZooSource}) and the state-dict reader ({@code statedict.StateDictFolderSource})
+ * share. Each network's hyperparameters, group and hidden
  * activation are held in memory; its weights and targets are the subclass's.
  */
 public abstract class FolderZooSource implements ModelZooSource {
@@ -22,7 +23,7 @@ public abstract class FolderZooSource implements ModelZooSource {
     private final String[] groups;
     private final ActivationKind[] activations;
 
-    FolderZooSource(Path folder, NetworkSpec spec, List<Map<String, String>> hyperparameters, String[] groups,
+    protected FolderZooSource(Path folder, NetworkSpec spec, List<Map<String, String>> hyperparameters, String[] groups,
             ActivationKind[] activations) {
         this.folder = folder;
         this.spec = spec;
@@ -62,7 +63,7 @@ public abstract class FolderZooSource implements ModelZooSource {
     }
 
     /** {@code row}, once checked to be in [0, size()). */
-    final int checkRow(int row) {
+    protected final int checkRow(int row) {
         if (row < 0 || row >= size()) {
             throw new IndexOutOfBoundsException("Network " + row + " is outside [0, " + size() + ") of " + folder);
         }
@@ -75,13 +76,13 @@ public abstract class FolderZooSource implements ModelZooSource {
      * @param <B> the concrete builder, so that setters chain
      */
     public abstract static class Builder<B extends Builder<B>> {
-        Path folder;
-        long[] inputShape;
-        ActivationKind activation = ActivationKind.RELU;
-        int convStride;
-        int convPadding;
+        protected Path folder;
+        protected long[] inputShape;
+        protected ActivationKind activation = ActivationKind.RELU;
+        protected int convStride;
+        protected int convPadding;
 
-        Builder(int defaultConvStride) {
+        protected Builder(int defaultConvStride) {
             this.convStride = defaultConvStride;
         }
 
@@ -110,10 +111,10 @@ public abstract class FolderZooSource implements ModelZooSource {
             return self();
         }
 
-        abstract B self();
+        protected abstract B self();
 
         /** Checks that the folder is set and exists, naming {@code source} in the message. */
-        void checkFolder(String source) throws NoSuchFileException {
+        protected void checkFolder(String source) throws NoSuchFileException {
             if (folder == null) {
                 throw new IllegalArgumentException(source + " needs setFolder(folder)");
             }

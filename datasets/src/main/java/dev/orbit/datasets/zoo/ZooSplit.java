@@ -179,11 +179,6 @@ public record ZooSplit(int[] train, int[] validation, int[] test) {
         return new ZooSplit(train, val, test);
     }
 
-    /** {@link #nfn} for a Small CNN Zoo source and NFN's split file (one row index per line, no header). */
-    public static ZooSplit nfn(SmallCnnZooSource source, Path splitCsv) throws IOException {
-        return nfn(CsvRows.readIntColumn(splitCsv), source.fileRows());
-    }
-
     /**
      * This split with only {@code n} training networks, a seeded random subset (validation and test
      * unchanged): for learning curves over the training-set size against one fixed test split.

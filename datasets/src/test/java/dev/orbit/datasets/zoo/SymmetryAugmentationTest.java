@@ -16,6 +16,8 @@ import dev.orbit.metanet.testing.TestNetworks;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
+import dev.orbit.datasets.zoo.cnnzoo.SyntheticSmallCnnZoo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

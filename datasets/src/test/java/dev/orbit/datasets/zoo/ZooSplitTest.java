@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
+import dev.orbit.datasets.zoo.cnnzoo.SyntheticSmallCnnZoo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +51,7 @@ class ZooSplitTest {
         Files.writeString(splitFile, "13\n4\n7\n0\n19\n2\n11\n16\n5\n9\n1\n18\n15\n6\n3\n12\n17\n8\n10\n14\n");
         try (SmallCnnZooSource source = SmallCnnZooSource.open(dir.resolve("zoo"))) {
             assertEquals(86, source.step());
-            ZooSplit split = ZooSplit.nfn(source, splitFile);
+            ZooSplit split = source.nfnSplit(splitFile);
             assertArrayEquals(new int[] {4, 0, 7, 1, 8}, split.test());
             assertArrayEquals(new int[] {9, 3, 6, 2}, split.train());
             assertArrayEquals(new int[] {5}, split.validation());

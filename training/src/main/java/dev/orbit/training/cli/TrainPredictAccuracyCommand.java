@@ -1,18 +1,16 @@
 package dev.orbit.training.cli;
 
 import dev.orbit.datasets.zoo.ModelZooSource;
-import dev.orbit.datasets.zoo.SmallCnnZooSource;
-import dev.orbit.datasets.zoo.StateDictFolderSource;
 import dev.orbit.datasets.zoo.ZooSplit;
+import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
 import dev.orbit.training.fit.FitConfig;
 import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.fit.PredictionRun;
 import dev.orbit.training.fit.RunSummary;
 import dev.orbit.zoo.OrbitZooSource;
+import dev.orbit.zoo.ZooSources;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -170,8 +168,8 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
                     + "'; expected auto, layer or none");
         };
         PredictionRun.Augmentation augmentation = PredictionRun.Augmentation.parse(augment);
-        String fmt = format != null ? format.toLowerCase(Locale.ROOT) : detectFormat(zoo);
-        try (ModelZooSource source = open(zoo, fmt, checkpoint, imageSize, strict)) {
+        ZooSources.Format fmt = format != null ? ZooSources.Format.parse(format) : ZooSources.detect(zoo);
+        try (ModelZooSource source = ZooSources.open(zoo, fmt, checkpoint, imageSize, strict)) {
             if (source instanceof OrbitZooSource orbit && orbit.nonFiniteSummary() != null) {
                 log.println(orbit.nonFiniteSummary());
             }
@@ -181,7 +179,7 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
                 zooSplit = zooSplit.withTrainingSubset(trainNetworks, seed);
             }
             RunSummary s = PredictionRun.builder()
-                    .setSource(source, zoo.toAbsolutePath().normalize().toString(), fmt)
+                    .setSource(source, zoo.toAbsolutePath().normalize().toString(), fmt.id())
                     .setTarget(target)
                     .setModel(config)
                     .setFitConfig(fit)
@@ -216,7 +214,7 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--split nfn applies to cnn-zoo folders; this zoo is "
                             + source.describe());
                 }
-                return ZooSplit.nfn(cnn, splitFile);
+                return cnn.nfnSplit(splitFile);
             default:
                 throw new IllegalArgumentException("Unknown --split '" + kind + "'; expected random, group or nfn");
         }
@@ -241,46 +239,5 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
             c = c.withDropout(dropout);
         }
         return c;
-    }
-
-    /** orbit when the folder has a zoo manifest, cnn-zoo when it has weights.npy, state-dicts when labels.csv. */
-    static String detectFormat(Path zoo) throws IOException {
-        if (!Files.isDirectory(zoo)) {
-            throw new NoSuchFileException(zoo.toString());
-        }
-        if (Files.isRegularFile(zoo.resolve(dev.orbit.zoo.format.ZooFormat.MANIFEST))) {
-            return "orbit";
-        }
-        if (Files.isRegularFile(zoo.resolve("weights.npy"))) {
-            return "cnn-zoo";
-        }
-        if (Files.isRegularFile(zoo.resolve("labels.csv"))) {
-            return "state-dicts";
-        }
-        throw new IllegalArgumentException(zoo + " is not a zoo: it has no " + dev.orbit.zoo.format.ZooFormat.MANIFEST
-                + " (orbit), weights.npy (cnn-zoo) or labels.csv (state-dicts); name one with --format.");
-    }
-
-    /** Opens a zoo folder in a named format. */
-    static ModelZooSource open(Path zoo, String format, Integer checkpoint, int imageSize, boolean strict)
-            throws IOException {
-        switch (format) {
-            case "orbit":
-                return OrbitZooSource.open(zoo, checkpoint == null ? -1 : checkpoint, strict);
-            case "cnn-zoo": {
-                SmallCnnZooSource.Builder b = SmallCnnZooSource.builder().setFolder(zoo).optImageSize(imageSize);
-                if (checkpoint != null) {
-                    b.optStep(checkpoint);
-                }
-                return b.build();
-            }
-            case "state-dicts":
-                if (checkpoint != null) {
-                    throw new IllegalArgumentException("--checkpoint does not apply to a state-dicts folder");
-                }
-                return StateDictFolderSource.open(zoo);
-            default:
-                throw new IllegalArgumentException("Unknown --format '" + format + "'; expected orbit, cnn-zoo or state-dicts");
-        }
     }
 }

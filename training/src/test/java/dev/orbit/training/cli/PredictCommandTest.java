@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.orbit.datasets.io.Npz;
-import dev.orbit.datasets.zoo.StateDictFolderSource;
+import dev.orbit.datasets.zoo.statedict.StateDictFolderSource;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;

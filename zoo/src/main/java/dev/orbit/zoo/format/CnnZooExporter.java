@@ -1,6 +1,9 @@
 package dev.orbit.zoo.format;
 
 import dev.orbit.datasets.io.NpyWriter;
+import dev.orbit.datasets.zoo.CsvRows;
+import dev.orbit.datasets.zoo.cnnzoo.CnnZooLayout;
+import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
 import dev.orbit.metanet.space.LayerKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.zoo.CheckpointMetrics;
@@ -32,8 +35,14 @@ import java.util.zip.GZIPOutputStream;
  * It also writes {@code split.csv}, a seeded permutation of the rows, headerless, which is the
  * {@code idcs_file} NFN's loader expects.
  *
+ * <p>The format itself (file names, the layout and its TensorFlow conversion, CSV quoting) belongs
+ * to {@code dev.orbit.datasets.zoo.cnnzoo}, whose {@link SmallCnnZooSource} reads an export back;
+ * this class maps Orbit's checkpoints onto the format's rows and writes them crash-safely.
+ *
  * <p>Rows stream through one shard at a time ({@link NpyWriter}); files are written under temporary
- * names and renamed when complete, so an interrupted export leaves no file that looks finished.
+ * names and renamed when complete, so an interrupted export leaves no file that looks finished. A
+ * marker file ({@value #IN_PROGRESS}) lives in the folder from the first file written to the last
+ * rename, so a rerun after a kill knows which files are its own, deletes them and exports again.
  */
 public final class CnnZooExporter {
 
@@ -45,14 +54,13 @@ public final class CnnZooExporter {
             "config.train_fraction", "config.w_init", "modeldir", "step", "test_accuracy", "test_loss",
             "train_accuracy", "train_loss", "network_id", "diverged", "gen_gap", "epoch");
 
-    /** File names of an export. */
-    public static final String WEIGHTS = "weights.npy";
-    /** The layout file. */
-    public static final String LAYOUT = "layout.csv";
-    /** The gzipped metrics table. */
-    public static final String METRICS = "metrics.csv.gz";
     /** NFN's row order file. */
     public static final String SPLIT = "split.csv";
+    /** Present while an export is unfinished: the folder's export files are then the exporter's own. */
+    static final String IN_PROGRESS = ".cnn-zoo-export.tmp";
+
+    private static final List<String> OUTPUTS =
+            List.of(SmallCnnZooSource.WEIGHTS, SmallCnnZooSource.METRICS, SmallCnnZooSource.LAYOUT, SPLIT);
 
     /**
      * Export choices.
@@ -107,20 +115,11 @@ public final class CnnZooExporter {
      * @throws IOException when reading or writing fails
      */
     public static Summary export(ZooReader zoo, Path outDir, Options options) throws IOException {
-        if (Files.isDirectory(outDir)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(outDir)) {
-                if (entries.iterator().hasNext()) {
-                    throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO,
-                            outDir + " is not empty; choose a new folder for the export.");
-                }
-            }
-        } else if (Files.exists(outDir)) {
-            throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO, outDir + " is a file, not a folder.");
-        }
+        removeInterruptedExport(outDir);
         Files.createDirectories(outDir);
         NetworkSpec spec = zoo.spec();
         CnnZooLayout layout = CnnZooLayout.of(spec);
-        int p = layout.parameterCount();
+        int p = layout.columns();
         Map<String, String> constant = constantColumns(zoo.description());
         int finalEpoch = zoo.description().finalEpoch();
         if (options.finalStep() >= 0 && options.finalStep() != finalEpoch
@@ -128,8 +127,10 @@ public final class CnnZooExporter {
             throw new IllegalArgumentException("Cannot label the final epoch " + finalEpoch + " as step "
                     + options.finalStep() + ": the zoo also has a checkpoint at epoch " + options.finalStep());
         }
-        Path weightsTemp = temp(outDir, WEIGHTS);
-        Path metricsTemp = temp(outDir, METRICS);
+        Files.write(outDir.resolve(IN_PROGRESS), new byte[0]);
+        AtomicFiles.forceDirectory(outDir);
+        Path weightsTemp = temp(outDir, SmallCnnZooSource.WEIGHTS);
+        Path metricsTemp = temp(outDir, SmallCnnZooSource.METRICS);
         int[] counts = new int[2];
         try (NpyWriter weights = NpyWriter.create(weightsTemp, p);
                 Writer metrics = new BufferedWriter(new OutputStreamWriter(
@@ -142,18 +143,51 @@ public final class CnnZooExporter {
                     counts[1]++;
                     return;
                 }
-                layout.toTensorFlow(r.weights(), 0, tf, 0);
+                layout.toFileOrder(r.weights(), tf);
                 weights.appendRow(tf);
                 int step = options.finalStep() >= 0 && r.epoch() == finalEpoch ? options.finalStep() : r.epoch();
                 metrics.write(metricsLine(r, step, constant));
                 counts[0]++;
             });
         }
-        AtomicFiles.publish(weightsTemp, outDir.resolve(WEIGHTS));
-        AtomicFiles.publish(metricsTemp, outDir.resolve(METRICS));
-        AtomicFiles.write(outDir.resolve(LAYOUT), layout.toCsv().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.publish(weightsTemp, outDir.resolve(SmallCnnZooSource.WEIGHTS));
+        AtomicFiles.publish(metricsTemp, outDir.resolve(SmallCnnZooSource.METRICS));
+        AtomicFiles.write(outDir.resolve(SmallCnnZooSource.LAYOUT), layout.toCsv().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(outDir.resolve(SPLIT), split(counts[0], options.splitSeed()).getBytes(StandardCharsets.UTF_8));
+        Files.delete(outDir.resolve(IN_PROGRESS));
+        AtomicFiles.forceDirectory(outDir);
         return new Summary(counts[0], counts[1], p, outDir);
+    }
+
+    /**
+     * Makes {@code outDir} ready for an export: absent, empty, or holding only what an interrupted
+     * export wrote, which is deleted. Its temporary files are recognised by name; its finished files
+     * only while the in-progress marker says the export did not complete. Anything else is refused
+     * before a file is touched.
+     */
+    private static void removeInterruptedExport(Path outDir) throws IOException {
+        if (!Files.isDirectory(outDir)) {
+            if (Files.exists(outDir)) {
+                throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO, outDir + " is a file, not a folder.");
+            }
+            return;
+        }
+        boolean interrupted = Files.exists(outDir.resolve(IN_PROGRESS));
+        List<Path> own = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(outDir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                boolean temporary = name.equals(IN_PROGRESS) || OUTPUTS.stream().anyMatch(o -> ZooFormat.tempName(o).equals(name));
+                if (!Files.isRegularFile(entry) || !(temporary || interrupted && OUTPUTS.contains(name))) {
+                    throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO,
+                            outDir + " is not empty; choose a new folder for the export.");
+                }
+                own.add(entry);
+            }
+        }
+        for (Path file : own) {
+            Files.delete(file);
+        }
     }
 
     private static Path temp(Path dir, String name) {
@@ -212,7 +246,7 @@ public final class CnnZooExporter {
         v.put("diverged", m.diverged() ? "True" : "False");
         v.put("gen_gap", MetricsCsv.number(m.generalizationGap()));
         v.put("epoch", Integer.toString(r.epoch()));
-        return METRICS_COLUMNS.stream().map(c -> MetricsCsv.quote(v.get(c))).collect(Collectors.joining(",")) + "\n";
+        return METRICS_COLUMNS.stream().map(c -> CsvRows.quote(v.get(c))).collect(Collectors.joining(",")) + "\n";
     }
 
     private static String split(int rows, long seed) {

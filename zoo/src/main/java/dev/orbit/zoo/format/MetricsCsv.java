@@ -1,5 +1,6 @@
 package dev.orbit.zoo.format;
 
+import dev.orbit.datasets.zoo.CsvRows;
 import dev.orbit.zoo.CheckpointMetrics;
 import dev.orbit.zoo.CheckpointRecord;
 import dev.orbit.zoo.Hyperparameters;
@@ -113,10 +114,7 @@ final class MetricsCsv {
     }
 
     static String quote(String cell) {
-        if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
-            return cell;
-        }
-        return '"' + cell.replace("\"", "\"\"") + '"';
+        return CsvRows.quote(cell);
     }
 
     /** Splits one CSV line (no embedded newlines) honouring double quotes. */

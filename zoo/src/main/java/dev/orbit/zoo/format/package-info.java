@@ -6,9 +6,9 @@
  *
  * <p>The doors into the package: {@link dev.orbit.zoo.format.ZooWriter} writes a zoo resumably and
  * crash-safely, {@link dev.orbit.zoo.format.ZooReader} streams it shard by shard or reads single
- * checkpoints, and {@link dev.orbit.zoo.format.CnnZooExporter} / {@link
- * dev.orbit.zoo.format.CnnZooImporter} convert to and from the Small CNN Zoo layout of Unterthiner
- * et al. (2020), which NFN's {@code ZooDataset} reads. Every error a user can cause (a corrupt shard,
+ * checkpoints, and {@link dev.orbit.zoo.format.CnnZooExporter} exports to the Small CNN Zoo layout
+ * of Unterthiner et al. (2020), which NFN's {@code ZooDataset} reads (that format, and its one
+ * reader, live in {@code dev.orbit.datasets.zoo.cnnzoo}). Every error a user can cause (a corrupt shard,
  * a folder holding another zoo) is a {@link dev.orbit.zoo.format.ZooFormatException} whose message is
  * one sentence naming the file.
  */

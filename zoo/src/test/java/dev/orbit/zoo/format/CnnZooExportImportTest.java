@@ -9,18 +9,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orbit.datasets.io.Npy;
 import dev.orbit.datasets.io.NpyArray;
+import dev.orbit.datasets.zoo.CsvRows;
+import dev.orbit.datasets.zoo.ZooSplit;
+import dev.orbit.datasets.zoo.cnnzoo.CnnZooLayout;
+import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.zoo.CheckpointMetrics;
 import dev.orbit.zoo.CheckpointRecord;
+import dev.orbit.zoo.Hyperparameters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,65 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CnnZooExportImportTest {
 
-    /** The Small CNN Zoo's layout.csv for its 4,970-parameter network (bias before kernel, TF shapes). */
-    static final String SMALL_CNN_ZOO_LAYOUT = String.join("\n",
-            "varname,start_idx,end_idx,size,shape",
-            "sequential/conv2d/bias:0,0,16,16,\"(16,)\"",
-            "sequential/conv2d/kernel:0,16,160,144,\"(3, 3, 1, 16)\"",
-            "sequential/conv2d_1/bias:0,160,176,16,\"(16,)\"",
-            "sequential/conv2d_1/kernel:0,176,2480,2304,\"(3, 3, 16, 16)\"",
-            "sequential/conv2d_2/bias:0,2480,2496,16,\"(16,)\"",
-            "sequential/conv2d_2/kernel:0,2496,4800,2304,\"(3, 3, 16, 16)\"",
-            "sequential/dense/bias:0,4800,4810,10,\"(10,)\"",
-            "sequential/dense/kernel:0,4810,4970,160,\"(16, 10)\"") + "\n";
-
     private static final long SEED = 3;
 
     @TempDir
     Path tmp;
-
-    @Test
-    void layoutOfTheSmallCnnZooNetworkMatchesThePublishedOne() throws Exception {
-        CnnZooLayout layout = CnnZooLayout.of(NetworkSpec.smallCnnZoo(ActivationKind.RELU));
-        assertEquals(4970, layout.parameterCount());
-        assertEquals(SMALL_CNN_ZOO_LAYOUT, layout.toCsv());
-        // Reading the published text (pandas writes an index column first, unquoted) gives the same layout.
-        Path published = tmp.resolve("layout.csv");
-        Files.writeString(published, SMALL_CNN_ZOO_LAYOUT.replace("varname,", ",varname,")
-                .replaceAll("(?m)^sequential", "0,sequential"));
-        assertEquals(layout, CnnZooLayout.read(published));
-        assertEquals(NetworkSpec.smallCnnZoo(ActivationKind.TANH),
-                layout.toSpec(new long[] {1, 28, 28}, ActivationKind.TANH));
-        // Negative control: a kernel listed before its bias is refused.
-        Files.writeString(published, SMALL_CNN_ZOO_LAYOUT.replace("conv2d/bias:0,0,16,16,\"(16,)\"",
-                "conv2d/kernel:0,0,16,16,\"(16,)\""));
-        assertThrows(ZooFormatException.class, () -> CnnZooLayout.read(published));
-    }
-
-    @Test
-    void tensorFlowLayoutIsWhatNfnTransposesBackToDjlLayout() {
-        NetworkSpec spec = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
-        CnnZooLayout layout = CnnZooLayout.of(spec);
-        float[] canonical = new float[4970];
-        for (int i = 0; i < canonical.length; i++) {
-            canonical[i] = i;
-        }
-        float[] tf = new float[4970];
-        layout.toTensorFlow(canonical, 0, tf, 0);
-        // NFN: kernel (h, w, in, out) -> transpose(0, 4, 3, 1, 2) with batch axis = (out, in, h, w).
-        // conv2d_1/kernel:0 starts at 176, shape (3, 3, 16, 16); Orbit's W_1 starts at 144 + 16 = 160.
-        int h = 2, w = 1, in = 5, out = 9;
-        assertEquals(canonical[160 + ((out * 16 + in) * 3 + h) * 3 + w], tf[176 + ((h * 3 + w) * 16 + in) * 16 + out]);
-        // dense/kernel:0 (in, out) at 4810 -> transpose(0, 2, 1) = DJL (out, in) at 4800.
-        assertEquals(canonical[4800 + 7 * 16 + 3], tf[4810 + 3 * 10 + 7]);
-        // Biases are copied: conv2d/bias:0 at 0 is Orbit's b_0 at 144.
-        assertEquals(canonical[144 + 4], tf[4]);
-        // Negative control: reading the kernel without NFN's transpose gives other values.
-        assertNotEquals(canonical[160 + ((out * 16 + in) * 3 + h) * 3 + w], tf[176 + ((out * 16 + in) * 3 + h) * 3 + w]);
-        float[] back = new float[4970];
-        layout.toCanonical(tf, 0, back, 0);
-        assertArrayEquals(canonical, back, 0f);
-    }
 
     @Test
     void exportThenImportIsExact() throws Exception {
@@ -100,29 +57,31 @@ class CnnZooExportImportTest {
             summary = CnnZooExporter.export(zoo, out, CnnZooExporter.Options.defaults());
         }
         assertEquals(15, summary.rowsWritten());
-        assertEquals(SMALL_CNN_ZOO_LAYOUT, Files.readString(out.resolve("layout.csv")));
+        assertEquals(CnnZooLayout.of(spec).toCsv(), Files.readString(out.resolve("layout.csv")));
         NpyArray npy = Npy.read(out.resolve("weights.npy"));
         assertArrayEquals(new long[] {15, 4970}, npy.shape());
-        try (CnnZooImporter imported = CnnZooImporter.open(out)) {
-            assertEquals(15, imported.rows());
-            assertEquals(spec, imported.spec(new long[] {1, 28, 28}, ActivationKind.RELU));
-            float[] all = imported.readRows(0, 15);
-            for (int row = 0; row < 15; row++) {
-                CheckpointRecord expected = SyntheticZoo.record(spec, SEED, row / 3, SyntheticZoo.CHECKPOINTS.get(row % 3));
-                assertArrayEquals(expected.weights(), imported.weights(row), 0f, "row " + row);
-                assertArrayEquals(expected.weights(), Arrays.copyOfRange(all, row * 4970, (row + 1) * 4970), 0f);
-                CheckpointRecord r = imported.record(row);
-                assertEquals(expected.networkId(), r.networkId());
-                assertEquals(expected.epoch(), r.epoch());
-                assertEquals(expected.metrics(), r.metrics());
-                assertEquals(expected.hyperparameters(), r.hyperparameters());
+        // The one reader reads the export back, one step (here: epoch) at a time.
+        for (int e = 0; e < 3; e++) {
+            int epoch = SyntheticZoo.CHECKPOINTS.get(e);
+            try (SmallCnnZooSource imported = SmallCnnZooSource.builder().setFolder(out).optStep(epoch).build()) {
+                assertEquals(5, imported.size());
+                assertEquals(NetworkSpec.smallCnnZoo(imported.spec().layer(0).activation()), imported.spec());
+                for (int id = 0; id < 5; id++) {
+                    CheckpointRecord expected = SyntheticZoo.record(spec, SEED, id, epoch);
+                    assertEquals(id * 3 + e, imported.fileRow(id));
+                    assertArrayEquals(expected.weights(), imported.weights(id), 0f, "network " + id + " epoch " + epoch);
+                    assertEquals(expected.metrics().testAccuracy(), imported.target(id, "test_accuracy"), 0);
+                    assertEquals(expected.metrics().generalizationGap(), imported.target(id, "gen_gap"), 1e-12);
+                    Map<String, String> hp = imported.hyperparameters(id);
+                    assertEquals(expected.hyperparameters().activation(), imported.activation(id));
+                    assertEquals(Long.toString(expected.hyperparameters().seed()), hp.get("random_seed"));
+                    assertEquals(expected.hyperparameters().learningRate(), Double.parseDouble(hp.get("learning_rate")), 0);
+                }
+                // Negative control: the raw TF row is not the canonical row.
+                assertFalse(Arrays.equals(imported.weights(0), Arrays.copyOfRange(npy.toFloatArray(), 0, 4970)));
             }
-            // Negative control: the raw TF row is not the canonical row.
-            assertFalse(Arrays.equals(imported.weights(0), Arrays.copyOfRange(npy.toFloatArray(), 0, 4970)));
-            double[] steps = imported.numbers("step");
-            assertArrayEquals(new double[] {0, 1, 3}, Arrays.copyOfRange(steps, 0, 3), 0);
-            assertEquals(CnnZooExporter.METRICS_COLUMNS, imported.metricsColumns());
         }
+        assertEquals(CnnZooExporter.METRICS_COLUMNS, List.of(metricsColumn(out, null)));
         List<String> split = Files.readAllLines(out.resolve("split.csv"));
         assertEquals(15, split.size());
         assertEquals(15, split.stream().distinct().count(), "split.csv is a permutation of the rows");
@@ -141,26 +100,26 @@ class CnnZooExportImportTest {
                     () -> CnnZooExporter.export(zoo, tmp.resolve("clash"), new CnnZooExporter.Options(false, 0, 1)));
             assertTrue(clash.getMessage().contains("epoch 1"), clash.getMessage());
         }
-        try (CnnZooImporter relabelled = CnnZooImporter.open(tmp.resolve("nfn"));
-                CnnZooImporter plain = CnnZooImporter.open(tmp.resolve("plain"))) {
-            double[] steps = relabelled.numbers("step");
-            double[] epochs = relabelled.numbers("epoch");
-            int kept = 0;
-            for (int row = 0; row < steps.length; row++) {
-                // NFN's filter: step == 86 selects exactly the final-epoch rows, other steps stay epochs.
-                assertEquals(epochs[row] == 3, steps[row] == 86, "row " + row);
-                if (steps[row] != 86) {
-                    assertEquals(epochs[row], steps[row]);
-                } else {
-                    kept++;
-                }
-                // The importer still reports the true epoch.
-                assertEquals(plain.record(row).epoch(), relabelled.record(row).epoch());
+        String[] steps = metricsColumn(tmp.resolve("nfn"), "step");
+        String[] epochs = metricsColumn(tmp.resolve("nfn"), "epoch");
+        int kept = 0;
+        for (int row = 0; row < steps.length; row++) {
+            // NFN's filter: step == 86 selects exactly the final-epoch rows, other steps stay epochs.
+            assertEquals(epochs[row].equals("3"), steps[row].equals("86"), "row " + row);
+            if (!steps[row].equals("86")) {
+                assertEquals(epochs[row], steps[row]);
+            } else {
+                kept++;
             }
-            assertEquals(4, kept);
-            // Negative control: without the relabel no row carries step 86.
-            assertTrue(Arrays.stream(plain.numbers("step")).noneMatch(v -> v == 86));
         }
+        assertEquals(4, kept);
+        // The reader keeps NFN's final rows by that step.
+        try (SmallCnnZooSource finals = SmallCnnZooSource.open(tmp.resolve("nfn"))) {
+            assertEquals(86, finals.step());
+            assertEquals(4, finals.size());
+        }
+        // Negative control: without the relabel no row carries step 86.
+        assertTrue(Arrays.stream(metricsColumn(tmp.resolve("plain"), "step")).noneMatch("86"::equals));
     }
 
     @Test
@@ -168,20 +127,15 @@ class CnnZooExportImportTest {
         NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
         ZooDescription d = SyntheticZoo.description(spec, SEED);
         Path zooDir = tmp.resolve("zoo");
-        try (ZooWriter w = ZooWriter.open(zooDir, d, 2, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
-            for (int id = 0; id < 2; id++) {
-                for (int e : d.checkpointEpochs()) {
-                    CheckpointRecord r = SyntheticZoo.record(spec, SEED, id, e);
-                    float[] weights = r.weights();
-                    boolean diverged = id == 1 && e == 3;
-                    if (diverged) {
-                        weights[0] = Float.POSITIVE_INFINITY;
-                    }
-                    w.write(new CheckpointRecord(id, e, r.hyperparameters(), weights, new CheckpointMetrics(
-                            0.1, Double.NaN, 0.1, Double.NaN, diverged)));
-                }
+        writeZoo(zooDir, d, 2, r -> {
+            float[] weights = r.weights();
+            boolean diverged = r.networkId() == 1 && r.epoch() == 3;
+            if (diverged) {
+                weights[0] = Float.POSITIVE_INFINITY;
             }
-        }
+            return new CheckpointRecord(r.networkId(), r.epoch(), r.hyperparameters(), weights,
+                    new CheckpointMetrics(0.1, Double.NaN, 0.1, Double.NaN, diverged));
+        });
         try (ZooReader zoo = ZooReader.open(zooDir)) {
             assertEquals(5, CnnZooExporter.export(zoo, tmp.resolve("a"), CnnZooExporter.Options.defaults()).rowsWritten());
             assertEquals(6, CnnZooExporter.export(zoo, tmp.resolve("b"), new CnnZooExporter.Options(true, 0)).rowsWritten());
@@ -232,6 +186,143 @@ class CnnZooExportImportTest {
         String[] values = printed.split(" ");
         assertEquals(w[160 + ((9 * 16 + 5) * 3 + 2) * 3 + 1], Float.parseFloat(values[0]), 0f);
         assertEquals(w[4800 + 7 * 16 + 3], Float.parseFloat(values[1]), 0f);
+    }
+
+    /**
+     * A group split of an exported zoo keeps each hyperparameter group on one side: the export's
+     * per-network columns (network_id, epoch, gen_gap, diverged) are not hyperparameters, so
+     * networks that differ only by seed share a group.
+     */
+    @Test
+    void aGroupSplitOfAnExportedZooKeepsEachHyperparameterGroupOnOneSide() throws Exception {
+        try (SmallCnnZooSource source = SmallCnnZooSource.open(exportOfSixRecipes())) {
+            ZooSplit split = ZooSplit.byGroup(source, 0.2, 0.3, 7);
+            Map<Integer, Set<String>> sidesOfRecipe = new HashMap<>();
+            for (String side : List.of("train", "validation", "test")) {
+                int[] rows = side.equals("train") ? split.train() : side.equals("validation") ? split.validation() : split.test();
+                for (int row : rows) {
+                    sidesOfRecipe.computeIfAbsent(row % 6, k -> new HashSet<>()).add(side);
+                }
+            }
+            assertEquals(6, sidesOfRecipe.size());
+            sidesOfRecipe.forEach((recipe, sides) -> assertEquals(1, sides.size(), "recipe " + recipe + " is in " + sides));
+            // Negative control: the networks of a recipe do differ (by seed), yet share a group.
+            assertNotEquals(source.hyperparameters(0), source.hyperparameters(6));
+            assertEquals(source.group(0), source.group(6));
+        }
+    }
+
+    /** The hyperparameters of an exported row are exactly its config.* columns, named without the prefix. */
+    @Test
+    void theHyperparametersOfAnExportedRowAreExactlyItsConfigColumns() throws Exception {
+        List<String> config = CnnZooExporter.METRICS_COLUMNS.stream().filter(c -> c.startsWith("config."))
+                .map(c -> c.substring("config.".length())).toList();
+        assertTrue(config.size() < CnnZooExporter.METRICS_COLUMNS.size(), "the export has other columns too");
+        try (SmallCnnZooSource source = SmallCnnZooSource.open(exportOfSixRecipes())) {
+            for (int row = 0; row < source.size(); row++) {
+                assertEquals(config, List.copyOf(source.hyperparameters(row).keySet()), "row " + row);
+            }
+            assertEquals(Long.toString(100 + 5), source.hyperparameters(5).get("random_seed"));
+        }
+    }
+
+    /** An export of 24 networks trained with 6 recipes (network i uses recipe i % 6) and their own seeds. */
+    private Path exportOfSixRecipes() throws Exception {
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
+        ZooDescription d = SyntheticZoo.description(spec, SEED);
+        Path zooDir = tmp.resolve("zoo");
+        writeZoo(zooDir, d, 24, r -> new CheckpointRecord(r.networkId(), r.epoch(),
+                recipe(r.networkId() % 6, 100 + r.networkId()), r.weights(), r.metrics()));
+        Path out = tmp.resolve("export");
+        try (ZooReader zoo = ZooReader.open(zooDir)) {
+            CnnZooExporter.export(zoo, out, new CnnZooExporter.Options(true, 0));
+        }
+        return out;
+    }
+
+    /** Writes networks [0, networks) of the synthetic zoo, each record changed by {@code change}. */
+    private static void writeZoo(Path dir, ZooDescription d, int networks, UnaryOperator<CheckpointRecord> change)
+            throws Exception {
+        try (ZooWriter w = ZooWriter.open(dir, d, networks, SyntheticZoo.provenance(), ZooWriter.Options.defaults())) {
+            for (int id = 0; id < networks; id++) {
+                for (int e : d.checkpointEpochs()) {
+                    w.write(change.apply(SyntheticZoo.record(d.spec(), d.seed(), id, e)));
+                }
+            }
+        }
+    }
+
+    /** One of a few recipes, with the network's own seed. */
+    private static Hyperparameters recipe(int recipe, long seed) {
+        return new Hyperparameters(recipe % 2 == 0 ? ActivationKind.RELU : ActivationKind.TANH, "he_normal", 0.05, 0.0,
+                0.1 * (recipe % 3), 1e-4, 0.01, "adam", 0.5, 32, seed);
+    }
+
+    /**
+     * A killed export leaves its temporary files (and possibly some finished ones) behind; the rerun
+     * deletes exactly those and exports again, while a folder holding anything else is refused untouched.
+     */
+    @Test
+    void anInterruptedExportIsCleanedAndRedoneByTheRerun() throws Exception {
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 4, 5, 3);
+        Path zooDir = tmp.resolve("zoo");
+        SyntheticZoo.write(zooDir, SyntheticZoo.description(spec, SEED), 4, 4);
+        Path reference = tmp.resolve("reference");
+        Path out = tmp.resolve("export");
+        try (ZooReader zoo = ZooReader.open(zooDir)) {
+            CnnZooExporter.export(zoo, reference, CnnZooExporter.Options.defaults());
+            // Killed while streaming rows: the marker and partial temporary files.
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(CnnZooExporter.IN_PROGRESS), "");
+            Files.write(out.resolve(".weights.npy.tmp"), new byte[] {1, 2, 3});
+            Files.write(out.resolve(".metrics.csv.gz.tmp"), new byte[] {4});
+            CnnZooExporter.export(zoo, out, CnnZooExporter.Options.defaults());
+            assertSameFiles(reference, out);
+            // Killed between renames: some finished files are there, but the marker says they are unfinished.
+            Files.writeString(out.resolve(CnnZooExporter.IN_PROGRESS), "");
+            Files.delete(out.resolve("split.csv"));
+            Files.write(out.resolve(".layout.csv.tmp"), new byte[] {5});
+            Files.write(out.resolve("weights.npy"), new byte[] {6});
+            CnnZooExporter.export(zoo, out, CnnZooExporter.Options.defaults());
+            assertSameFiles(reference, out);
+            // A finished export is not redone, and a stranger's file is never deleted.
+            Path foreign = tmp.resolve("foreign");
+            Files.createDirectories(foreign);
+            Files.writeString(foreign.resolve(CnnZooExporter.IN_PROGRESS), "");
+            Files.writeString(foreign.resolve("notes.txt"), "mine");
+            for (Path dir : List.of(out, foreign)) {
+                ZooFormatException e = assertThrows(ZooFormatException.class,
+                        () -> CnnZooExporter.export(zoo, dir, CnnZooExporter.Options.defaults()));
+                assertTrue(e.getMessage().contains("not empty"), e.getMessage());
+            }
+            assertEquals("mine", Files.readString(foreign.resolve("notes.txt")));
+            assertTrue(Files.exists(foreign.resolve(CnnZooExporter.IN_PROGRESS)));
+        }
+    }
+
+    private static void assertSameFiles(Path expected, Path actual) throws Exception {
+        try (Stream<Path> a = Files.list(expected); Stream<Path> b = Files.list(actual)) {
+            assertEquals(a.map(p -> p.getFileName().toString()).sorted().toList(),
+                    b.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        for (String name : List.of("weights.npy", "layout.csv", "metrics.csv.gz", "split.csv")) {
+            assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), name);
+        }
+    }
+
+    /** One column of an export's metrics.csv.gz, read with the formats' CSV parser; null gives the header. */
+    private static String[] metricsColumn(Path export, String column) throws Exception {
+        try (CsvRows csv = CsvRows.open(export.resolve("metrics.csv.gz"))) {
+            if (column == null) {
+                return csv.header();
+            }
+            int c = csv.column(column);
+            List<String> values = new ArrayList<>();
+            for (String[] row = csv.next(); row != null; row = csv.next()) {
+                values.add(row[c]);
+            }
+            return values.toArray(new String[0]);
+        }
     }
 
     private static boolean pythonWithNumpy() {

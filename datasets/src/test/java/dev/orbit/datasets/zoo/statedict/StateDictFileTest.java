@@ -1,4 +1,4 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,10 +1,12 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orbit.datasets.io.MalformedFileException;
+import dev.orbit.datasets.zoo.ArchitectureMismatchException;
 import dev.orbit.datasets.io.NpyArray;
 import dev.orbit.datasets.io.Npz;
 import dev.orbit.datasets.io.SafeTensors;
@@ -68,6 +70,31 @@ class StateDictFolderSourceTest {
         Files.writeString(dir.resolve("labels.csv"), "name,test_accuracy\n");
         e = assertThrows(IllegalArgumentException.class, () -> StateDictFolderSource.open(dir));
         assertTrue(e.getMessage().contains("no 'file' column"), e.getMessage());
+    }
+
+    /**
+     * A labels file naming a weights file outside the zoo folder (a relative path climbing out, or
+     * an absolute path) is refused with one line naming the labels file, though the file exists.
+     */
+    @Test
+    void labelsNamingAFileOutsideTheZooFolderAreRefused(@TempDir Path dir) throws Exception {
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.RELU, 3, 4, 2);
+        Path zoo = Files.createDirectories(dir.resolve("a/b/zoo"));
+        Path outside = dir.resolve("a/w.npz");
+        Npz.write(outside, stateDict(spec, ramp(spec, 0f)));
+        Npz.write(zoo.resolve("in.npz"), stateDict(spec, ramp(spec, 0f)));
+        for (String name : List.of("../../w.npz", outside.toAbsolutePath().toString(), "sub/../../../w.npz")) {
+            Files.writeString(zoo.resolve("labels.csv"), "file,test_accuracy\nin.npz,0.5\n" + name + ",0.4\n");
+            MalformedFileException e = assertThrows(MalformedFileException.class, () -> StateDictFolderSource.open(zoo));
+            assertTrue(e.getMessage().contains(zoo.resolve("labels.csv") + " line 3") && e.getMessage().contains(name)
+                    && e.getMessage().contains("outside the zoo folder"), e.getMessage());
+            assertEquals(-1, e.getMessage().indexOf('\n'));
+        }
+        // Negative control: a file inside the folder, even spelled with "..", is read.
+        Files.writeString(zoo.resolve("labels.csv"), "file,test_accuracy\nin.npz,0.5\n./x/../in.npz,0.4\n");
+        try (StateDictFolderSource source = StateDictFolderSource.open(zoo)) {
+            assertEquals(2, source.size());
+        }
     }
 
     static float[] ramp(NetworkSpec spec, float offset) {

@@ -1,7 +1,10 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.cnnzoo;
 
 import dev.orbit.datasets.io.MalformedFileException;
 import dev.orbit.datasets.io.NpyReader;
+import dev.orbit.datasets.zoo.CsvRows;
+import dev.orbit.datasets.zoo.FolderZooSource;
+import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.io.IOException;
@@ -12,35 +15,45 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A zoo in the Small CNN Zoo folder format (Unterthiner et al. 2020; DOMAIN.md §5):
- * {@code weights.npy} (checkpoint rows x parameters, TensorFlow order), {@code layout.csv} and
- * {@code metrics.csv.gz} (one row per checkpoint: step, accuracies, losses, hyperparameters).
+ * The one reader of the Small CNN Zoo folder format (Unterthiner et al. 2020), for the published
+ * zoos and Orbit's exports alike: {@code weights.npy} (checkpoint rows x parameters, TensorFlow
+ * order), {@code layout.csv} ({@link CnnZooLayout}) and {@code metrics.csv.gz} (one row per
+ * checkpoint: step, accuracies, losses, and the hyperparameters as {@code config.*} columns).
  *
  * <p>The source holds the checkpoints of one training step (by default the last), one row per
  * network, in file order. Rows are read from {@code weights.npy} one at a time with positional
- * reads and converted to canonical order on load ({@link SmallCnnZooLayout}); the weights file is
- * never loaded whole. Metrics of the kept rows are held in memory.
+ * reads and converted to canonical order on load; the weights file is never loaded whole. Metrics
+ * of the kept rows are held in memory.
+ *
+ * <p>A row's hyperparameters are exactly its {@code config.*} columns (named without the prefix):
+ * other columns, such as an export's {@code network_id}, {@code epoch} or {@code gen_gap}, are
+ * per-network values, and counting them would put every network in a group of its own.
  */
 public final class SmallCnnZooSource extends FolderZooSource {
 
-    /** Metric and bookkeeping columns; every other column of metrics.csv.gz is a hyperparameter. */
-    private static final Set<String> NON_HYPERPARAMETER_COLUMNS = Set.of(
-            "", "unnamed: 0", "index", "step", "test_accuracy", "test_loss", "train_accuracy", "train_loss", "modeldir");
+    /** The file names of the format. */
+    public static final String WEIGHTS = "weights.npy";
+    /** The layout file. */
+    public static final String LAYOUT = "layout.csv";
+    /** The gzipped metrics table. */
+    public static final String METRICS = "metrics.csv.gz";
+    /** The prefix of the metrics columns that hold hyperparameters. */
+    public static final String CONFIG_PREFIX = "config.";
 
-    private final SmallCnnZooLayout layout;
+    private final CnnZooLayout layout;
     private final NpyReader reader;
     private final int step;
     private final int[] fileRows;
     private final double[] testAccuracy;
     private final double[] trainAccuracy; // null when the file has no train_accuracy column
 
-    private SmallCnnZooSource(Builder b, SmallCnnZooLayout layout, NpyReader reader, Metrics m) {
-        super(b.folder, resolveSpec(b, layout, m), m.hyperparameters, m.groups, m.activations);
+    private SmallCnnZooSource(Path folder, NetworkSpec spec, CnnZooLayout layout, NpyReader reader, Metrics m) {
+        super(folder, spec, m.hyperparameters, m.groups, m.activations);
         this.layout = layout;
         this.reader = reader;
         this.step = m.step;
@@ -49,13 +62,9 @@ public final class SmallCnnZooSource extends FolderZooSource {
         this.trainAccuracy = m.trainAccuracy;
     }
 
-    /** The zoo's architecture: the layout with the most common activation and the builder's input and convolution. */
-    private static NetworkSpec resolveSpec(Builder b, SmallCnnZooLayout layout, Metrics m) {
-        ActivationKind common = mostCommon(m.activations, b.activation);
-        long[] inputShape = b.inputShape != null ? b.inputShape
-                : layout.isConvolutional() ? new long[] {layout.inputChannels(), b.imageSize, b.imageSize}
-                : new long[] {layout.inputChannels()};
-        return layout.spec(common, inputShape, b.convStride, b.convPadding);
+    /** Whether a folder looks like this format: it holds {@code weights.npy}. */
+    public static boolean isFolder(Path folder) {
+        return Files.isRegularFile(folder.resolve(WEIGHTS));
     }
 
     /** Opens a Small CNN Zoo folder with the defaults (last step, 28x28 inputs, stride 2, no padding). */
@@ -105,6 +114,11 @@ public final class SmallCnnZooSource extends FolderZooSource {
         return fileRows.clone();
     }
 
+    /** NFN's split of this zoo from its split file (one file row index per line, no header): {@link ZooSplit#nfn}. */
+    public ZooSplit nfnSplit(Path splitCsv) throws IOException {
+        return ZooSplit.nfn(ZooSplit.readOrder(splitCsv), fileRows);
+    }
+
     /** Rows in {@code weights.npy}, all steps included. */
     public long fileRowCount() {
         return reader.rows();
@@ -142,7 +156,7 @@ public final class SmallCnnZooSource extends FolderZooSource {
             throws IOException {
         int step;
         if (wantedStep == null) {
-            TreeSet<Integer> steps = steps(file);
+            TreeSet<Integer> steps = steps(file, weightRows);
             if (steps.isEmpty()) {
                 throw new MalformedFileException(file + " has no rows; expected one row per checkpoint.");
             }
@@ -165,11 +179,12 @@ public final class SmallCnnZooSource extends FolderZooSource {
             int trainCol = csv.column("train_accuracy");
             List<Integer> hyperCols = new ArrayList<>();
             for (int i = 0; i < header.length; i++) {
-                if (!NON_HYPERPARAMETER_COLUMNS.contains(header[i].toLowerCase(java.util.Locale.ROOT))) {
+                if (header[i].startsWith(CONFIG_PREFIX)) {
                     hyperCols.add(i);
                 }
             }
             for (String[] row = csv.next(); row != null; row = csv.next(), total++) {
+                requireWithin(total, weightRows, csv);
                 if (parseStep(row[stepCol], csv) != step) {
                     continue;
                 }
@@ -182,10 +197,10 @@ public final class SmallCnnZooSource extends FolderZooSource {
                 StringBuilder group = new StringBuilder();
                 ActivationKind act = fallback;
                 for (int c : hyperCols) {
-                    String name = header[c].startsWith("config.") ? header[c].substring(7) : header[c];
+                    String name = header[c].substring(CONFIG_PREFIX.length());
                     String value = interned.computeIfAbsent(row[c], v -> v);
                     h.put(interned.computeIfAbsent(name, v -> v), value);
-                    if (!name.contains("seed") && !name.contains("dir")) {
+                    if (!name.toLowerCase(Locale.ROOT).contains("seed")) {
                         group.append(name).append('=').append(value).append(';');
                     }
                     if (name.equals("activation")) {
@@ -203,7 +218,7 @@ public final class SmallCnnZooSource extends FolderZooSource {
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + " has no checkpoint at step " + step + "; it has steps "
-                    + steps(file));
+                    + steps(file, weightRows));
         }
         return new Metrics(step, rows.stream().mapToInt(Integer::intValue).toArray(),
                 test.stream().mapToDouble(Double::doubleValue).toArray(),
@@ -211,22 +226,32 @@ public final class SmallCnnZooSource extends FolderZooSource {
                 List.copyOf(hyper), groups.toArray(new String[0]), acts.toArray(new ActivationKind[0]));
     }
 
-    private static TreeSet<Integer> steps(Path file) throws IOException {
+    private static TreeSet<Integer> steps(Path file, long weightRows) throws IOException {
         TreeSet<Integer> steps = new TreeSet<>();
         try (CsvRows csv = CsvRows.open(file)) {
             int stepCol = requireColumn(csv, "step");
-            for (String[] row = csv.next(); row != null; row = csv.next()) {
+            long total = 0;
+            for (String[] row = csv.next(); row != null; row = csv.next(), total++) {
+                requireWithin(total, weightRows, csv);
                 steps.add(parseStep(row[stepCol], csv));
             }
         }
         return steps;
     }
 
+    /** Stops at the first row past the weights file's, so a hostile metrics file cannot fill the heap with rows. */
+    private static void requireWithin(long row, long weightRows, CsvRows csv) throws MalformedFileException {
+        if (row >= weightRows) {
+            throw new MalformedFileException(csv.file() + " has more rows than the " + weightRows + " of " + WEIGHTS
+                    + "; expected one metrics row per weights row.");
+        }
+    }
+
     private static int requireColumn(CsvRows csv, String name) throws MalformedFileException {
         int i = csv.column(name);
         if (i < 0) {
             throw new MalformedFileException(csv.file() + " has no '" + name + "' column; a Small CNN Zoo metrics file"
-                    + " has step, test_accuracy, train_accuracy and the hyperparameters.");
+                    + " has step, test_accuracy, train_accuracy and the config.* hyperparameters.");
         }
         return i;
     }
@@ -279,29 +304,36 @@ public final class SmallCnnZooSource extends FolderZooSource {
          */
         public SmallCnnZooSource build() throws IOException {
             checkFolder("SmallCnnZooSource");
-            for (String name : List.of("weights.npy", "layout.csv", "metrics.csv.gz")) {
+            for (String name : List.of(WEIGHTS, LAYOUT, METRICS)) {
                 if (!Files.isRegularFile(folder.resolve(name))) {
                     throw new IllegalArgumentException(folder + " is not a Small CNN Zoo folder: " + name
-                            + " is missing (expected weights.npy, layout.csv, metrics.csv.gz).");
+                            + " is missing (expected " + WEIGHTS + ", " + LAYOUT + ", " + METRICS + ").");
                 }
             }
-            SmallCnnZooLayout layout = SmallCnnZooLayout.read(folder.resolve("layout.csv"));
-            NpyReader reader = NpyReader.open(folder.resolve("weights.npy"));
+            // The weights header is checked against the file's size first, so the layout is validated
+            // against columns that really exist before anything of a row's size is allocated.
+            NpyReader reader = NpyReader.open(folder.resolve(WEIGHTS));
             try {
-                if (reader.columns() != layout.columns()) {
-                    throw new MalformedFileException(folder.resolve("weights.npy") + " has " + reader.columns()
-                            + " columns but layout.csv describes " + layout.columns() + ".");
-                }
-                Metrics metrics = readMetrics(folder.resolve("metrics.csv.gz"), step, reader.rows(), activation);
-                return new SmallCnnZooSource(this, layout, reader, metrics);
+                CnnZooLayout layout = CnnZooLayout.read(folder.resolve(LAYOUT), reader.columns());
+                Metrics metrics = readMetrics(folder.resolve(METRICS), step, reader.rows(), activation);
+                return new SmallCnnZooSource(folder, resolveSpec(layout, metrics), layout, reader, metrics);
             } catch (IOException | RuntimeException e) {
                 reader.close();
                 throw e;
             }
         }
 
+        /** The zoo's architecture: the layout with the most common activation and this builder's input and convolution. */
+        private NetworkSpec resolveSpec(CnnZooLayout layout, Metrics m) {
+            ActivationKind common = mostCommon(m.activations, activation);
+            long[] shape = inputShape != null ? inputShape
+                    : layout.isConvolutional() ? new long[] {layout.inputChannels(), imageSize, imageSize}
+                    : new long[] {layout.inputChannels()};
+            return layout.spec(common, shape, convStride, convPadding);
+        }
+
         @Override
-        Builder self() {
+        protected Builder self() {
             return this;
         }
     }

@@ -1,4 +1,4 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import dev.orbit.datasets.io.NpyArray;
 import dev.orbit.datasets.io.Npz;

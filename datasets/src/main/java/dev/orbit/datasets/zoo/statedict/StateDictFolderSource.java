@@ -1,6 +1,9 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import ai.djl.ndarray.types.Shape;
+import dev.orbit.datasets.io.MalformedFileException;
+import dev.orbit.datasets.zoo.CsvRows;
+import dev.orbit.datasets.zoo.FolderZooSource;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.io.IOException;
@@ -39,6 +42,14 @@ public final class StateDictFolderSource extends FolderZooSource {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The labels file of a state-dict zoo. */
+    public static final String LABELS = "labels.csv";
+
+    /** Whether a folder looks like this format: it holds {@code labels.csv}. */
+    public static boolean isFolder(Path folder) {
+        return Files.isRegularFile(folder.resolve(LABELS));
     }
 
     /** Opens a folder whose labels are in {@code labels.csv}, inferring the spec from its first file. */
@@ -108,7 +119,7 @@ public final class StateDictFolderSource extends FolderZooSource {
         /** Reads the labels, checks every file exists, and fixes the spec. */
         public StateDictFolderSource build() throws IOException {
             checkFolder("StateDictFolderSource");
-            Path labelFile = labels != null ? labels : folder.resolve("labels.csv");
+            Path labelFile = labels != null ? labels : folder.resolve(LABELS);
             if (!Files.isRegularFile(labelFile)) {
                 throw new IllegalArgumentException(folder + " is not a state-dict zoo: its labels file " + labelFile
                         + " is missing (expected a CSV file,test_accuracy,...).");
@@ -135,7 +146,7 @@ public final class StateDictFolderSource extends FolderZooSource {
                             + " (and optionally train_accuracy or gen_gap).");
                 }
                 for (String[] row = csv.next(); row != null; row = csv.next()) {
-                    Path file = folder.resolve(row[fileCol]).normalize();
+                    Path file = insideFolder(row[fileCol], labelFile, csv.line());
                     if (!Files.isRegularFile(file)) {
                         throw new NoSuchFileException(file.toString(), null, labelFile + " line " + csv.line()
                                 + " names a weights file that does not exist");
@@ -192,6 +203,24 @@ public final class StateDictFolderSource extends FolderZooSource {
                     groups.toArray(new String[0]), acts.toArray(new ActivationKind[0]));
         }
 
+        /**
+         * The weights file a labels row names, refused unless it lies inside the zoo folder (an absolute
+         * path, a {@code ../} or a link leading out would let a zoo read any file of the machine).
+         */
+        private Path insideFolder(String name, Path labelFile, long line) throws IOException {
+            Path root = folder.toAbsolutePath().normalize();
+            Path file = root.resolve(name).normalize();
+            boolean inside = !Path.of(name).isAbsolute() && file.startsWith(root) && !file.equals(root);
+            if (inside && Files.exists(file)) {
+                inside = file.toRealPath().startsWith(root.toRealPath());
+            }
+            if (!inside) {
+                throw new MalformedFileException(labelFile + " line " + line + " names '" + name
+                        + "', which is outside the zoo folder; weights files must lie inside " + folder + ".");
+            }
+            return file;
+        }
+
         private NetworkSpec inferSpec(Path first) throws IOException {
             List<Shape> shapes = StateDictLayout.parameterShapes(StateDictFile.read(first), first.toString());
             Shape w0 = shapes.get(0);
@@ -201,7 +230,7 @@ public final class StateDictFolderSource extends FolderZooSource {
         }
 
         @Override
-        Builder self() {
+        protected Builder self() {
             return this;
         }
     }

@@ -1,6 +1,7 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.cnnzoo;
 
 import dev.orbit.datasets.io.Npy;
+import dev.orbit.datasets.zoo.ZooNormalization;
 import java.nio.file.Path;
 
 /**

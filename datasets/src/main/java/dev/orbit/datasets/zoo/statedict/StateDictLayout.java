@@ -1,8 +1,10 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.statedict;
 
 import ai.djl.ndarray.types.Shape;
 import dev.orbit.datasets.io.DType;
 import dev.orbit.datasets.io.NpyArray;
+import dev.orbit.datasets.zoo.ArchitectureMismatchException;
+import dev.orbit.datasets.zoo.TensorFlowKernels;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,13 +102,13 @@ public final class StateDictLayout {
             long[] b = spec.layer(l).biasShape().getShape();
             if (!java.util.Arrays.equals(t.weightShape, w)) {
                 throw new ArchitectureMismatchException(source + ": layer " + l + " weight has shape "
-                        + SmallCnnZooLayout.formatShape(t.weightShape) + ", " + specOwner + " expects "
-                        + SmallCnnZooLayout.formatShape(w));
+                        + formatShape(t.weightShape) + ", " + specOwner + " expects "
+                        + formatShape(w));
             }
             if (!java.util.Arrays.equals(t.biasShape, b)) {
                 throw new ArchitectureMismatchException(source + ": layer " + l + " bias has shape "
-                        + SmallCnnZooLayout.formatShape(t.biasShape) + ", " + specOwner + " expects "
-                        + SmallCnnZooLayout.formatShape(b));
+                        + formatShape(t.biasShape) + ", " + specOwner + " expects "
+                        + formatShape(b));
             }
             System.arraycopy(t.weight, 0, out, pos, t.weight.length);
             pos += t.weight.length;
@@ -192,14 +194,9 @@ public final class StateDictLayout {
             }
             long[] ws = pair[0].shape();
             float[] w = floats(pair[0], source, label);
-            if (Boolean.TRUE.equals(tensorFlow.get(layer))) {
-                if (ws.length == 4) {
-                    w = tfConvToDjl(w, ws);
-                    ws = new long[] {ws[3], ws[2], ws[0], ws[1]};
-                } else if (ws.length == 2) {
-                    w = transpose(w, (int) ws[0], (int) ws[1]);
-                    ws = new long[] {ws[1], ws[0]};
-                }
+            if (Boolean.TRUE.equals(tensorFlow.get(layer)) && TensorFlowKernels.isKernelShape(ws)) {
+                w = TensorFlowKernels.toDjl(w, ws);
+                ws = TensorFlowKernels.djlShape(ws);
             }
             out.add(new LayerTensors(label, ws, w, pair[1].shape(), floats(pair[1], source, label)));
         }
@@ -222,34 +219,9 @@ public final class StateDictLayout {
                 + "; expected float32 or float64.");
     }
 
-    /** (h, w, in, out) to (out, in, h, w). */
-    static float[] tfConvToDjl(float[] src, long[] shape) {
-        int kh = (int) shape[0];
-        int kw = (int) shape[1];
-        int in = (int) shape[2];
-        int out = (int) shape[3];
-        float[] dst = new float[src.length];
-        int pos = 0;
-        for (int o = 0; o < out; o++) {
-            for (int c = 0; c < in; c++) {
-                for (int y = 0; y < kh; y++) {
-                    for (int x = 0; x < kw; x++) {
-                        dst[pos++] = src[((y * kw + x) * in + c) * out + o];
-                    }
-                }
-            }
-        }
-        return dst;
-    }
-
-    private static float[] transpose(float[] src, int rows, int cols) {
-        float[] dst = new float[src.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                dst[c * rows + r] = src[r * cols + c];
-            }
-        }
-        return dst;
+    private static String formatShape(long[] shape) {
+        return java.util.Arrays.stream(shape).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(",", "(", ")"));
     }
 
     /** Compares names with digit runs as numbers: {@code layers.2} before {@code layers.10}. */

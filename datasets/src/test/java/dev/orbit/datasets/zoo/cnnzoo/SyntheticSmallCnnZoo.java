@@ -1,4 +1,4 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.cnnzoo;
 
 import dev.orbit.datasets.io.NpyWriter;
 import dev.orbit.metanet.space.ActivationKind;
@@ -19,14 +19,14 @@ import java.util.zip.GZIPOutputStream;
  * layout.csv with bias-before-kernel rows, metrics.csv.gz), seeded, for tests. Rows are
  * network-major: network i's checkpoint at step index s is file row {@code i * steps + s}.
  */
-final class SyntheticSmallCnnZoo {
+public final class SyntheticSmallCnnZoo {
 
     final NetworkSpec spec;
     final int networks;
     final int[] steps;
     final long seed;
 
-    SyntheticSmallCnnZoo(NetworkSpec spec, int networks, int[] steps, long seed) {
+    public SyntheticSmallCnnZoo(NetworkSpec spec, int networks, int[] steps, long seed) {
         this.spec = spec;
         this.networks = networks;
         this.steps = steps.clone();
@@ -34,17 +34,17 @@ final class SyntheticSmallCnnZoo {
     }
 
     /** The Small CNN Zoo architecture (4,970 parameters). */
-    static SyntheticSmallCnnZoo smallCnn(int networks, int[] steps, long seed) {
+    public static SyntheticSmallCnnZoo smallCnn(int networks, int[] steps, long seed) {
         return new SyntheticSmallCnnZoo(NetworkSpec.smallCnnZoo(ActivationKind.RELU), networks, steps, seed);
     }
 
     /** Hidden activation of network i: relu for even, tanh for odd (the real zoo mixes both). */
-    ActivationKind activation(int network) {
+    public ActivationKind activation(int network) {
         return network % 2 == 0 ? ActivationKind.RELU : ActivationKind.TANH;
     }
 
     /** Canonical weights of network i at step index s. */
-    float[] canonical(int network, int stepIndex) {
+    public float[] canonical(int network, int stepIndex) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + network * 101L + stepIndex);
         float[] w = new float[(int) spec.parameterCount()];
         double scale = 0.2 + 0.1 * (network % 7);
@@ -67,13 +67,15 @@ final class SyntheticSmallCnnZoo {
     }
 
     /** Writes the three files into {@code folder}. */
-    Path write(Path folder) throws IOException {
+    public Path write(Path folder) throws IOException {
         Files.createDirectories(folder);
-        SmallCnnZooLayout layout = writeLayout(folder.resolve("layout.csv"));
+        CnnZooLayout layout = writeLayout(folder.resolve("layout.csv"));
         try (NpyWriter out = NpyWriter.create(folder.resolve("weights.npy"), layout.columns())) {
+            float[] row = new float[layout.columns()];
             for (int i = 0; i < networks; i++) {
                 for (int s = 0; s < steps.length; s++) {
-                    out.appendRow(layout.toFileOrder(canonical(i, s)));
+                    layout.toFileOrder(canonical(i, s), row);
+                    out.appendRow(row);
                 }
             }
         }
@@ -93,7 +95,7 @@ final class SyntheticSmallCnnZoo {
     }
 
     /** layout.csv with TensorFlow names, each bias before its kernel. */
-    private SmallCnnZooLayout writeLayout(Path file) throws IOException {
+    private CnnZooLayout writeLayout(Path file) throws IOException {
         StringBuilder sb = new StringBuilder("varname,start_idx,end_idx,size,shape\n");
         int pos = 0;
         int conv = 0;
@@ -119,7 +121,7 @@ final class SyntheticSmallCnnZoo {
             pos += (int) k;
         }
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-        return SmallCnnZooLayout.read(file);
+        return CnnZooLayout.read(file, pos);
     }
 
     private static double gaussian(SplittableRandom random) {

@@ -1,4 +1,4 @@
-package dev.orbit.datasets.zoo;
+package dev.orbit.datasets.zoo.cnnzoo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orbit.datasets.io.MalformedFileException;
 import dev.orbit.datasets.testing.AllocationProbe;
+import dev.orbit.metanet.space.ActivationKind;
+import dev.orbit.metanet.space.NetworkSpec;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +109,47 @@ class SmallCnnZooSourceTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM timed out");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Child(p.exitValue(), out);
+    }
+
+    /**
+     * A small metrics.csv.gz that inflates to one enormous line (64 MiB here; a 1 MB file holding a
+     * 1 GiB line once took 3.7 GB) is refused by the CSV parser's record cap, naming the file, with
+     * a few MB allocated; a metrics file with more rows than weights.npy stops at the first extra row.
+     */
+    @Test
+    void aMetricsFileThatInflatesToOneHugeLineIsRefusedWithBoundedMemory(@TempDir Path dir) throws Exception {
+        SyntheticSmallCnnZoo zoo = new SyntheticSmallCnnZoo(NetworkSpec.mlp(ActivationKind.RELU, 3, 4, 2), 2, new int[] {5}, 1);
+        zoo.write(dir);
+        Path metrics = dir.resolve("metrics.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(metrics), 1 << 16)) {
+            out.write("step,test_accuracy\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1 << 20];
+            Arrays.fill(chunk, (byte) '7');
+            for (int i = 0; i < 64; i++) {
+                out.write(chunk);
+            }
+        }
+        assertTrue(Files.size(metrics) < 1 << 20, Files.size(metrics) + " bytes");
+        AllocationProbe.Result r = AllocationProbe.measure(() -> SmallCnnZooSource.open(dir).close());
+        assertTrue(r.thrown() instanceof MalformedFileException, String.valueOf(r.thrown()));
+        assertTrue(r.thrown().getMessage().startsWith(metrics + " line 2 is longer than"), r.thrown().getMessage());
+        assertTrue(r.allocatedBytes() < 32L << 20, r.allocatedBytes() + " bytes allocated");
+
+        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(metrics)), StandardCharsets.UTF_8)) {
+            w.write("step,test_accuracy\n");
+            for (int i = 0; i < 100_000; i++) {
+                w.write("5,0.5\n");
+            }
+        }
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> SmallCnnZooSource.open(dir));
+        assertTrue(e.getMessage().contains("more rows than the 2 of weights.npy"), e.getMessage());
+        // Negative control: two rows, one per network, read.
+        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(metrics)), StandardCharsets.UTF_8)) {
+            w.write("step,test_accuracy\n5,0.5\n5,0.25\n");
+        }
+        try (SmallCnnZooSource source = SmallCnnZooSource.open(dir)) {
+            assertEquals(0.25, source.target(1, "test_accuracy"), 0);
+        }
     }
 
     @Test
