@@ -12,6 +12,7 @@ import dev.orbit.metanet.layers.FourierFeatures;
 import dev.orbit.metanet.layers.IoEmbedding;
 import dev.orbit.metanet.layers.WeightSpaceActivation;
 import dev.orbit.metanet.layers.WeightSpaceDropout;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +38,7 @@ final class EquivariantNfnStack {
 
     /** The checks both models' {@code build()} make, with the messages a user sees. */
     static void checkSettings(String model, NetworkSpec spec, EquivariantNfn.Variant variant, int inChannels,
-            int[] hiddenChannels, WeightSpaceActivation.Kind activation, float dropout) {
+            int[] hiddenChannels, ActivationKind activation, float dropout) {
         if (spec == null) {
             throw new IllegalArgumentException(model + " needs setNetworkSpec(spec): the architecture whose weights it reads");
         }
@@ -82,7 +83,7 @@ final class EquivariantNfnStack {
         channels = outChannels;
     }
 
-    void addActivation(int index, WeightSpaceActivation.Kind kind) {
+    void addActivation(int index, ActivationKind kind) {
         add("activation" + index, WeightSpaceActivation.of(kind));
     }
 

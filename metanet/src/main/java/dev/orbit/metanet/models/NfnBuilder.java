@@ -1,6 +1,6 @@
 package dev.orbit.metanet.models;
 
-import dev.orbit.metanet.layers.WeightSpaceActivation;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 
 /**
@@ -16,7 +16,7 @@ public abstract class NfnBuilder<B extends NfnBuilder<B>> {
     EquivariantNfn.Variant variant;
     int inChannels = 1;
     int[] hiddenChannels;
-    WeightSpaceActivation.Kind activation = WeightSpaceActivation.Kind.RELU;
+    ActivationKind activation = ActivationKind.RELU;
     float featureDropout;
     boolean ioEmbedding;
     int fourierMappingSize;
@@ -52,7 +52,7 @@ public abstract class NfnBuilder<B extends NfnBuilder<B>> {
     }
 
     /** Optional activation after every hidden equivariant layer (and in a head, if any); default ReLU. */
-    public B optActivation(WeightSpaceActivation.Kind activation) {
+    public B optActivation(ActivationKind activation) {
         this.activation = activation;
         return self();
     }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.engine.Engine;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
@@ -165,7 +165,7 @@ class NpLinearTest {
             for (int i = 0; i < 8; i++) {
                 stack.add(hnp ? HnpLinear.builder().setNetworkSpec(CNN).setInChannels(channels).setOutChannels(8).build()
                         : layer(CNN, channels, 8));
-                stack.add(WeightSpaceActivation.of(WeightSpaceActivation.Kind.RELU));
+                stack.add(WeightSpaceActivation.of(ActivationKind.RELU));
                 channels = 8;
             }
             stack.initialize(manager, DataType.FLOAT32, TestNetworks.shapesOf(x.toNDList()));

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.orbit.metanet.layers.EquivarianceCheck;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
 import dev.orbit.metanet.models.EquivariantNfn.Variant;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationAction;
@@ -91,7 +91,7 @@ class EquivariantNfnTest {
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 532);
             EquivariantNfn model = EquivarianceCheck.initialise(manager, small(CNN, variant)
                     .optIoEmbedding(true).optFourierFeatures(4, 1f, 533).optDropout(0.1f).optOutputScale(0.01f)
-                    .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x);
+                    .optActivation(ActivationKind.LEAKY_RELU).build(), x);
             TestNetworks.assertEveryParameterGetsAGradient(manager, model, x.toNDList(), 534);
         }
     }

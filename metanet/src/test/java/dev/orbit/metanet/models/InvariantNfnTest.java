@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.orbit.metanet.layers.EquivarianceCheck;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
 import dev.orbit.metanet.models.EquivariantNfn.Variant;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
@@ -122,7 +121,7 @@ class InvariantNfnTest {
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 432);
             InvariantNfn model = EquivarianceCheck.initialise(manager,
                     small(CNN, variant).optIoEmbedding(true).optFourierFeatures(4, 1f, 433).optDropout(0.1f)
-                            .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x);
+                            .optActivation(ActivationKind.LEAKY_RELU).build(), x);
             TestNetworks.assertEveryParameterGetsAGradient(manager, model, x.toNDList(), 434);
         }
     }
@@ -153,7 +152,7 @@ class InvariantNfnTest {
                 WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, 2, 2, 452);
                 InvariantNfn model = EquivarianceCheck.initialise(manager,
                         small(spec, variant).optInChannels(2).optAppendStatistics(true)
-                                .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x); // no dead units: see below
+                                .optActivation(ActivationKind.LEAKY_RELU).build(), x); // no dead units: see below
                 float error = EquivarianceCheck.invarianceError(manager, model, PermutationAction.random(spec, 453), x);
                 assertTrue(error <= TOLERANCE, variant + " " + spec + " with statistics: invariance error " + error);
                 Shape headIn = model.getHead().getParameters().get(0).getValue().getArray().getShape();
