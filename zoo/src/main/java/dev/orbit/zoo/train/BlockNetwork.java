@@ -36,29 +36,8 @@ final class BlockNetwork implements MemberStack {
         this.manager = parent.newSubManager();
         this.block = withDropoutHooks(spec.toBlock(0f));
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(new Shape(spec.inputShape())));
-        parameters.addAll(setWeights(block, initial));
+        parameters.addAll(spec.copyToBlock(initial, block));
         this.store = new ParameterStore(manager, false);
-    }
-
-    /**
-     * Copies flat weights (layer by layer, weight then bias: {@link NetworkSpec}'s order) into an
-     * initialised block of that spec.
-     *
-     * @return the block's parameter arrays in that order
-     */
-    static List<NDArray> setWeights(Block block, float[] flat) {
-        List<NDArray> arrays = new ArrayList<>();
-        int offset = 0;
-        for (Block layer : NetworkSpec.layerBlocks(block)) {
-            for (String name : List.of("weight", "bias")) {
-                NDArray array = layer.getParameters().get(name).getArray();
-                int size = Math.toIntExact(array.size());
-                array.set(java.util.Arrays.copyOfRange(flat, offset, offset + size));
-                arrays.add(array);
-                offset += size;
-            }
-        }
-        return arrays;
     }
 
     private SequentialBlock withDropoutHooks(SequentialBlock plain) {
