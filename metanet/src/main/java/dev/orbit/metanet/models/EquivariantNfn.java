@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.Arrays;
 
@@ -78,6 +79,16 @@ public final class EquivariantNfn extends AbstractBlock {
             scaled.add(out.get(i).mul(scale.get(new NDIndex("{}:{}", i, i + 1)))); // same shape as out[i]
         }
         return scaled;
+    }
+
+    /**
+     * Runs the initialised model for inference (no dropout) on {@code features}, whose arrays'
+     * manager also owns the result.
+     *
+     * @return features of the same networks with {@link #getOutChannels()} channels, e.g. an edit
+     */
+    public WeightSpaceFeatures predict(WeightSpaceFeatures features) {
+        return WeightSpaceFeatures.fromNDList(Inference.forward(this, features));
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.Arrays;
  * <p>Input: the interleaved weight-space NDList W_0, b_0, W_1, b_1, ... of raw weights (C = 1 unless
  * {@link Builder#optInChannels}) with weights (B, n_l, n_{l-1}, C * f_l), biases (B, n_l, C).
  */
-public final class InvariantNfn extends AbstractBlock {
+public final class InvariantNfn extends AbstractBlock implements WeightSpacePredictor {
 
     private static final byte VERSION = 1;
 
