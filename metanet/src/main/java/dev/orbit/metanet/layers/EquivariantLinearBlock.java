@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public abstract class EquivariantLinearBlock extends AbstractBlock {
     private final int outChannels;
     private final EquivariantLinearMap map;
 
-    EquivariantLinearBlock(String name, Builder<?, ?> builder, PermutableNeurons permutable) {
+    EquivariantLinearBlock(String name, Builder<?, ?> builder, PermutationGroup permutable) {
         super(VERSION);
         this.name = name;
         this.spec = builder.spec;
@@ -95,7 +96,7 @@ public abstract class EquivariantLinearBlock extends AbstractBlock {
      */
     public abstract static class Builder<B extends Builder<B, T>, T extends EquivariantLinearBlock> {
         NetworkSpec spec;
-        int inChannels = -1;
+        int inChannels = 1;
         int outChannels = -1;
 
         Builder() {}
@@ -106,8 +107,8 @@ public abstract class EquivariantLinearBlock extends AbstractBlock {
             return self();
         }
 
-        /** Required: feature channels C_in per weight entry (1 for raw weights). */
-        public B setInChannels(int inChannels) {
+        /** Optional feature channels C_in per weight entry; default 1 (raw weights). */
+        public B optInChannels(int inChannels) {
             this.inChannels = inChannels;
             return self();
         }

@@ -11,6 +11,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class EquivariantLinearMap {
     private final Map<Target, List<Map<Source, Parameter>>> terms = new EnumMap<>(Target.class);
     private final Map<Parameter, Shape> shapes = new LinkedHashMap<>();
 
-    EquivariantLinearMap(NetworkSpec spec, int inChannels, int outChannels, PermutableNeurons permutable) {
+    EquivariantLinearMap(NetworkSpec spec, int inChannels, int outChannels, PermutationGroup permutable) {
         this.spec = spec;
         this.inChannels = inChannels;
         this.outChannels = outChannels;
@@ -172,8 +173,7 @@ final class EquivariantLinearMap {
             throw new IllegalArgumentException(block + " needs setNetworkSpec(spec): the architecture whose weights it reads");
         }
         if (inChannels <= 0) {
-            throw new IllegalArgumentException(
-                    block + " needs setInChannels(c) with c > 0 (1 for raw weights), got " + inChannels);
+            throw new IllegalArgumentException(block + " in channels must be positive (1 for raw weights), got " + inChannels);
         }
         if (outChannels <= 0) {
             throw new IllegalArgumentException(block + " needs setOutChannels(c) with c > 0, got " + outChannels);

@@ -114,15 +114,15 @@ public final class FourierFeatures extends AbstractBlock {
 
     /** Builds a {@link FourierFeatures}. */
     public static final class Builder {
-        private int inChannels = -1;
+        private int inChannels = 1;
         private int mappingSize = -1;
         private float sigma = 10f;
         private long seed;
 
         Builder() {}
 
-        /** Required: input channels C (1 for raw weights). */
-        public Builder setInChannels(int inChannels) {
+        /** Optional input channels C; default 1 (raw weights). */
+        public Builder optInChannels(int inChannels) {
             this.inChannels = inChannels;
             return this;
         }
@@ -147,7 +147,7 @@ public final class FourierFeatures extends AbstractBlock {
 
         public FourierFeatures build() {
             if (inChannels <= 0) {
-                throw new IllegalArgumentException("FourierFeatures needs setInChannels(c) with c > 0, got " + inChannels);
+                throw new IllegalArgumentException("FourierFeatures in channels must be positive, got " + inChannels);
             }
             if (mappingSize <= 0) {
                 throw new IllegalArgumentException("FourierFeatures needs setMappingSize(m) with m > 0, got " + mappingSize);

@@ -1,5 +1,7 @@
 package dev.orbit.metanet.layers;
 
+import dev.orbit.metanet.symmetry.PermutationGroup;
+
 /**
  * NFN's HNP layer (Zhou et al., "Permutation Equivariant Neural Functionals", NeurIPS 2023, §3 and
  * App. B): the linear map between weight spaces, C_in -> C_out channels, that commutes with every
@@ -22,7 +24,7 @@ package dev.orbit.metanet.layers;
 public final class HnpLinear extends EquivariantLinearBlock {
 
     HnpLinear(Builder builder) {
-        super("HnpLinear", builder, PermutableNeurons.HIDDEN);
+        super("HnpLinear", builder, PermutationGroup.HNP);
     }
 
     public static Builder builder() {

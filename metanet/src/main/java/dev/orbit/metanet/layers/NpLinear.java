@@ -1,5 +1,7 @@
 package dev.orbit.metanet.layers;
 
+import dev.orbit.metanet.symmetry.PermutationGroup;
+
 /**
  * NFN's NP layer (Zhou et al., "Permutation Equivariant Neural Functionals", NeurIPS 2023, §3): the
  * linear map between weight spaces, C_in -> C_out channels, that commutes with permutations of
@@ -19,7 +21,7 @@ package dev.orbit.metanet.layers;
 public final class NpLinear extends EquivariantLinearBlock {
 
     NpLinear(Builder builder) {
-        super("NpLinear", builder, PermutableNeurons.ALL);
+        super("NpLinear", builder, PermutationGroup.NP);
     }
 
     public static Builder builder() {

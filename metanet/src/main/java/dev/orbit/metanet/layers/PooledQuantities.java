@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,12 +64,12 @@ final class PooledQuantities {
     }
 
     private final NetworkSpec spec;
-    private final PermutableNeurons permutable;
+    private final PermutationGroup permutable;
     private final int[] neuronCounts;
     private final List<List<Segment>> neuronSegments = new ArrayList<>();
     private final List<Segment> globalSegments = new ArrayList<>();
 
-    PooledQuantities(NetworkSpec spec, int channels, PermutableNeurons permutable) {
+    PooledQuantities(NetworkSpec spec, int channels, PermutationGroup permutable) {
         this.spec = spec;
         this.permutable = permutable;
         this.neuronCounts = spec.neuronCounts();
@@ -118,7 +119,7 @@ final class PooledQuantities {
     }
 
     boolean isPermutable(int boundary) {
-        return permutable.permutable(spec, boundary);
+        return permutable.permutes(spec, boundary);
     }
 
     /** The segments of N_k, in channel order. */

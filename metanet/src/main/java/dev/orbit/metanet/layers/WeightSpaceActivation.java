@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.Locale;
+import dev.orbit.metanet.space.ActivationKind;
 
 /**
  * An elementwise non-linearity applied to every tensor of a weight-space NDList (W_0, b_0, W_1, b_1,
@@ -20,60 +19,7 @@ public final class WeightSpaceActivation extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    /** The elementwise functions on offer; also used by {@code MlpHead}. */
-    public enum Kind {
-        RELU,
-        /** LeakyReLU with PyTorch's default negative slope 0.01. */
-        LEAKY_RELU,
-        /** GELU, as DJL's {@link Activation#gelu(NDArray)}. */
-        GELU,
-        TANH,
-        SIGMOID,
-        /** SiLU / swish with beta = 1. */
-        SILU,
-        SINE,
-        IDENTITY;
-
-        /** Applies the function elementwise. */
-        public NDArray apply(NDArray x) {
-            switch (this) {
-                case RELU:
-                    return Activation.relu(x);
-                case LEAKY_RELU:
-                    return x.maximum(x.mul(0.01f));
-                case GELU:
-                    return Activation.gelu(x);
-                case TANH:
-                    return x.tanh();
-                case SIGMOID:
-                    return Activation.sigmoid(x);
-                case SILU:
-                    return x.mul(Activation.sigmoid(x));
-                case SINE:
-                    return x.sin();
-                default:
-                    return x;
-            }
-        }
-
-        /** Lower-case name used in configs and on the command line. */
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** Parses {@link #id()} (case-insensitive); the error lists the known names. */
-        public static Kind parse(String name) {
-            for (Kind kind : values()) {
-                if (kind.id().equalsIgnoreCase(name)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("Unknown activation '" + name
-                    + "'; expected one of relu, leaky_relu, gelu, tanh, sigmoid, silu, sine, identity");
-        }
-    }
-
-    private final Kind kind;
+    private final ActivationKind kind;
 
     WeightSpaceActivation(Builder builder) {
         super(VERSION);
@@ -81,7 +27,7 @@ public final class WeightSpaceActivation extends AbstractBlock {
     }
 
     /** A block applying {@code kind}; shorthand for the builder. */
-    public static WeightSpaceActivation of(Kind kind) {
+    public static WeightSpaceActivation of(ActivationKind kind) {
         return builder().setKind(kind).build();
     }
 
@@ -90,7 +36,7 @@ public final class WeightSpaceActivation extends AbstractBlock {
     }
 
     /** The function this block applies. */
-    public Kind getKind() {
+    public ActivationKind getKind() {
         return kind;
     }
 
@@ -116,19 +62,19 @@ public final class WeightSpaceActivation extends AbstractBlock {
 
     /** Builds a {@link WeightSpaceActivation}. */
     public static final class Builder {
-        private Kind kind;
+        private ActivationKind kind;
 
         Builder() {}
 
         /** Required: the elementwise function. */
-        public Builder setKind(Kind kind) {
+        public Builder setKind(ActivationKind kind) {
             this.kind = kind;
             return this;
         }
 
         public WeightSpaceActivation build() {
             if (kind == null) {
-                throw new IllegalArgumentException("WeightSpaceActivation needs setKind(...), e.g. Kind.RELU");
+                throw new IllegalArgumentException("WeightSpaceActivation needs setKind(...), e.g. ActivationKind.RELU");
             }
             return new WeightSpaceActivation(this);
         }

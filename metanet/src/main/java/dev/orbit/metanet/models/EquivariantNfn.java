@@ -7,16 +7,14 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
-import dev.orbit.metanet.layers.HnpLinear;
-import dev.orbit.metanet.layers.HnpPool;
-import dev.orbit.metanet.layers.NpLinear;
-import dev.orbit.metanet.layers.NpPool;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.space.WeightSpaceFeatures;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.Arrays;
 
 /**
@@ -38,37 +36,12 @@ public final class EquivariantNfn extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    /** Which equivariant layer and pooling an NFN model uses (DOMAIN.md §3). */
-    public enum Variant {
-        /** {@link NpLinear} / {@link NpPool}: every neuron permutable, input and output included. */
-        NP,
-        /** {@link HnpLinear} / {@link HnpPool}: only hidden neurons permutable, the exact network symmetry. */
-        HNP;
-
-        /** A new equivariant linear layer of this variant, C_in -> C_out channels. */
-        public Block newLinear(NetworkSpec spec, int inChannels, int outChannels) {
-            return this == NP
-                    ? NpLinear.builder().setNetworkSpec(spec).setInChannels(inChannels).setOutChannels(outChannels).build()
-                    : HnpLinear.builder().setNetworkSpec(spec).setInChannels(inChannels).setOutChannels(outChannels).build();
-        }
-
-        /** A new invariant pooling of this variant. */
-        public Block newPool(NetworkSpec spec) {
-            return this == NP ? NpPool.builder().setNetworkSpec(spec).build() : HnpPool.builder().setNetworkSpec(spec).build();
-        }
-
-        /** The pooled vector's size for features with {@code channels} channels. */
-        public long poolOutputSize(NetworkSpec spec, int channels) {
-            return this == NP ? NpPool.outputSize(spec, channels) : HnpPool.outputSize(spec, channels);
-        }
-    }
-
     private final NetworkSpec spec;
-    private final Variant variant;
+    private final PermutationGroup variant;
     private final int inChannels;
     private final int[] hiddenChannels;
     private final int outChannels;
-    private final EquivariantNfnStack stack;
+    private final SequentialBlock layers; // the equivariant layers, activations and dropouts
     private final Parameter outputScale;
 
     EquivariantNfn(Builder builder) {
@@ -78,9 +51,10 @@ public final class EquivariantNfn extends AbstractBlock {
         this.inChannels = builder.inChannels;
         this.hiddenChannels = builder.hiddenChannels.clone();
         this.outChannels = builder.outChannels;
-        stack = builder.newHiddenStack();
+        EquivariantNfnStack stack = builder.newHiddenStack();
         stack.addEquivariantLayer(hiddenChannels.length, outChannels, builder.ioEmbedding);
         stack.blocks().forEach(block -> addChildBlock(block.getKey(), block.getValue()));
+        layers = stack.sequence();
         outputScale = builder.outputScale == null ? null : addParameter(Parameter.builder()
                 .setName("outputScale")
                 .setType(Parameter.Type.WEIGHT)
@@ -95,7 +69,7 @@ public final class EquivariantNfn extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList out = stack.forward(parameterStore, inputs, training, params); // W_l: (B, n_l, n_{l-1}, C_out * f_l), b_l: (B, n_l, C_out)
+        NDList out = layers.forward(parameterStore, inputs, training, params); // W_l: (B, n_l, n_{l-1}, C_out * f_l), b_l: (B, n_l, C_out)
         if (outputScale == null) {
             return out;
         }
@@ -107,6 +81,16 @@ public final class EquivariantNfn extends AbstractBlock {
         return scaled;
     }
 
+    /**
+     * Runs the initialised model for inference (no dropout) on {@code features}, whose arrays'
+     * manager also owns the result.
+     *
+     * @return features of the same networks with {@link #getOutChannels()} channels, e.g. an edit
+     */
+    public WeightSpaceFeatures predict(WeightSpaceFeatures features) {
+        return WeightSpaceFeatures.fromNDList(Inference.forward(this, features));
+    }
+
     @Override
     protected void prepare(Shape[] inputShapes) {
         if (outputScale != null) {
@@ -116,19 +100,19 @@ public final class EquivariantNfn extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        stack.initialize(manager, dataType, inputShapes);
+        layers.initialize(manager, dataType, inputShapes);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return stack.outputShapes(inputShapes);
+        return layers.getOutputShapes(inputShapes);
     }
 
     public NetworkSpec getNetworkSpec() {
         return spec;
     }
 
-    public Variant getVariant() {
+    public PermutationGroup getVariant() {
         return variant;
     }
 
@@ -162,12 +146,6 @@ public final class EquivariantNfn extends AbstractBlock {
         /** Optional output channels; default 1 (one value per weight and bias, e.g. an edit). */
         public Builder optOutChannels(int outChannels) {
             this.outChannels = outChannels;
-            return this;
-        }
-
-        /** Optional dropout rate on every entry after each hidden activation; default 0. */
-        public Builder optDropout(float dropout) {
-            this.featureDropout = dropout;
             return this;
         }
 

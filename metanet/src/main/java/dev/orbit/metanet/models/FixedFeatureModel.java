@@ -19,7 +19,7 @@ import java.util.function.Function;
  *
  * <p>Input: the interleaved weight-space NDList W_0, b_0, W_1, b_1, .... Output: (B, head output).
  */
-public abstract class FixedFeatureModel extends AbstractBlock {
+public abstract class FixedFeatureModel extends AbstractBlock implements WeightSpacePredictor {
 
     private static final byte VERSION = 1;
 

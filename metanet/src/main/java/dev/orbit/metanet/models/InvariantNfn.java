@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.Arrays;
 
 /**
@@ -17,7 +19,7 @@ import java.util.Arrays;
  * same (B, outputSize) answer for every network on one permutation orbit (DOMAIN.md §1, §4).
  *
  * <p>Blocks: optional {@code FourierFeatures}, then for every hidden width [optional
- * {@code IoEmbedding}] -> equivariant layer ({@link EquivariantNfn.Variant}) -> activation ->
+ * {@code IoEmbedding}] -> equivariant layer ({@link PermutationGroup}) -> activation ->
  * [dropout], then invariant pooling of the same variant, then an {@link MlpHead}. NFN's Small CNN
  * Zoo predictor is HNP with channels 16, 16, 5 and a 1000-wide head of depth 2 (the defaults).
  * With {@link Builder#optAppendStatistics} the head also reads the {@link StatNn} statistics of the
@@ -26,17 +28,17 @@ import java.util.Arrays;
  * <p>Input: the interleaved weight-space NDList W_0, b_0, W_1, b_1, ... of raw weights (C = 1 unless
  * {@link Builder#optInChannels}) with weights (B, n_l, n_{l-1}, C * f_l), biases (B, n_l, C).
  */
-public final class InvariantNfn extends AbstractBlock {
+public final class InvariantNfn extends AbstractBlock implements WeightSpacePredictor {
 
     private static final byte VERSION = 1;
 
     private final NetworkSpec spec;
-    private final EquivariantNfn.Variant variant;
+    private final PermutationGroup variant;
     private final int[] hiddenChannels;
     private final int outputSize;
     private final long pooledSize;
     private final boolean appendStatistics;
-    private final EquivariantNfnStack stack;
+    private final SequentialBlock layers; // the equivariant layers and the pooling
     private final MlpHead head;
 
     InvariantNfn(Builder builder) {
@@ -45,12 +47,13 @@ public final class InvariantNfn extends AbstractBlock {
         this.variant = builder.variant;
         this.hiddenChannels = builder.hiddenChannels.clone();
         this.outputSize = builder.outputSize;
-        stack = builder.newHiddenStack();
-        EquivariantNfn.Variant pool = builder.poolVariant != null ? builder.poolVariant : variant;
-        pooledSize = pool.poolOutputSize(spec, stack.channels());
+        EquivariantNfnStack stack = builder.newHiddenStack();
+        PermutationGroup pool = builder.poolVariant != null ? builder.poolVariant : variant;
+        pooledSize = EquivariantNfnStack.poolOutputSize(pool, spec, stack.channels());
         appendStatistics = builder.appendStatistics;
-        stack.add("pool", pool.newPool(spec));
+        stack.add("pool", EquivariantNfnStack.newPool(pool, spec));
         stack.blocks().forEach(block -> addChildBlock(block.getKey(), block.getValue()));
+        layers = stack.sequence();
         // Registered last, as before statistics could be appended: parameter files keep their order.
         head = addChildBlock("head", MlpHead.builder()
                 .setHiddenWidth(builder.headWidth)
@@ -68,7 +71,7 @@ public final class InvariantNfn extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray pooled = stack.forward(parameterStore, inputs, training, params).singletonOrThrow(); // (B, P)
+        NDArray pooled = layers.forward(parameterStore, inputs, training, params).singletonOrThrow(); // (B, P)
         if (appendStatistics) {
             pooled = pooled.concat(StatNn.statistics(inputs), 1); // (B, P + 14 L C)
         }
@@ -77,7 +80,7 @@ public final class InvariantNfn extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        stack.initialize(manager, dataType, inputShapes);
+        layers.initialize(manager, dataType, inputShapes);
         head.initialize(manager, dataType, headInputShape(inputShapes));
     }
 
@@ -88,7 +91,7 @@ public final class InvariantNfn extends AbstractBlock {
 
     /** (B, P) pooled features, plus the statistics when appended. */
     private Shape headInputShape(Shape[] inputShapes) {
-        Shape pooled = stack.outputShapes(inputShapes)[0]; // (B, P)
+        Shape pooled = layers.getOutputShapes(inputShapes)[0]; // (B, P)
         if (!appendStatistics) {
             return pooled;
         }
@@ -99,7 +102,7 @@ public final class InvariantNfn extends AbstractBlock {
         return spec;
     }
 
-    public EquivariantNfn.Variant getVariant() {
+    public PermutationGroup getVariant() {
         return variant;
     }
 
@@ -139,7 +142,7 @@ public final class InvariantNfn extends AbstractBlock {
         private int headDepth = 2;
         private float headDropout;
         private boolean appendStatistics;
-        private EquivariantNfn.Variant poolVariant;
+        private PermutationGroup poolVariant;
 
         Builder() {
             super(16, 16, 5);
@@ -164,14 +167,8 @@ public final class InvariantNfn extends AbstractBlock {
         }
 
         /** Optional dropout rate in the head, after each hidden activation; default 0. */
-        public Builder optDropout(float dropout) {
-            this.headDropout = dropout;
-            return this;
-        }
-
-        /** Optional dropout rate on every weight-space entry after each equivariant activation; default 0. */
-        public Builder optFeatureDropout(float featureDropout) {
-            this.featureDropout = featureDropout;
+        public Builder optHeadDropout(float headDropout) {
+            this.headDropout = headDropout;
             return this;
         }
 
@@ -190,7 +187,7 @@ public final class InvariantNfn extends AbstractBlock {
          * summaries apart; NP layers with an I/O embedding are only hidden-permutation equivariant,
          * so HNP pooling keeps the model invariant. Default: the layers' variant.
          */
-        public Builder optPoolVariant(EquivariantNfn.Variant poolVariant) {
+        public Builder optPoolVariant(PermutationGroup poolVariant) {
             this.poolVariant = poolVariant;
             return this;
         }

@@ -12,7 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
+import dev.orbit.metanet.space.ActivationKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +32,7 @@ public final class MlpHead extends AbstractBlock {
     private final int depth;
     private final int outputSize;
     private final float dropout;
-    private final WeightSpaceActivation.Kind activation;
+    private final ActivationKind activation;
     private final List<Linear> hidden = new ArrayList<>();
     private final Linear output;
 
@@ -111,7 +111,7 @@ public final class MlpHead extends AbstractBlock {
         return dropout;
     }
 
-    public WeightSpaceActivation.Kind getActivation() {
+    public ActivationKind getActivation() {
         return activation;
     }
 
@@ -127,7 +127,7 @@ public final class MlpHead extends AbstractBlock {
         private int depth = -1;
         private int outputSize = -1;
         private float dropout;
-        private WeightSpaceActivation.Kind activation = WeightSpaceActivation.Kind.RELU;
+        private ActivationKind activation = ActivationKind.RELU;
 
         Builder() {}
 
@@ -156,7 +156,7 @@ public final class MlpHead extends AbstractBlock {
         }
 
         /** Optional hidden activation; default ReLU. */
-        public Builder optActivation(WeightSpaceActivation.Kind activation) {
+        public Builder optActivation(ActivationKind activation) {
             this.activation = activation;
             return this;
         }

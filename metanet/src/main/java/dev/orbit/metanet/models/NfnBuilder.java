@@ -1,7 +1,8 @@
 package dev.orbit.metanet.models;
 
-import dev.orbit.metanet.layers.WeightSpaceActivation;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 
 /**
  * The settings of the equivariant layers that {@link EquivariantNfn} and {@link InvariantNfn} share
@@ -13,10 +14,10 @@ import dev.orbit.metanet.space.NetworkSpec;
  */
 public abstract class NfnBuilder<B extends NfnBuilder<B>> {
     NetworkSpec spec;
-    EquivariantNfn.Variant variant;
+    PermutationGroup variant;
     int inChannels = 1;
     int[] hiddenChannels;
-    WeightSpaceActivation.Kind activation = WeightSpaceActivation.Kind.RELU;
+    ActivationKind activation = ActivationKind.RELU;
     float featureDropout;
     boolean ioEmbedding;
     int fourierMappingSize;
@@ -34,7 +35,7 @@ public abstract class NfnBuilder<B extends NfnBuilder<B>> {
     }
 
     /** Required: NP (every neuron permutable) or HNP (hidden neurons only). */
-    public B setVariant(EquivariantNfn.Variant variant) {
+    public B setVariant(PermutationGroup variant) {
         this.variant = variant;
         return self();
     }
@@ -52,8 +53,17 @@ public abstract class NfnBuilder<B extends NfnBuilder<B>> {
     }
 
     /** Optional activation after every hidden equivariant layer (and in a head, if any); default ReLU. */
-    public B optActivation(WeightSpaceActivation.Kind activation) {
+    public B optActivation(ActivationKind activation) {
         this.activation = activation;
+        return self();
+    }
+
+    /**
+     * Optional dropout rate on every weight-space entry after each hidden equivariant layer's
+     * activation; default 0.
+     */
+    public B optFeatureDropout(float featureDropout) {
+        this.featureDropout = featureDropout;
         return self();
     }
 

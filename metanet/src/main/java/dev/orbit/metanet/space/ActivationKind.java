@@ -1,20 +1,29 @@
 package dev.orbit.metanet.space;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import java.util.Locale;
 
 /**
- * The elementwise non-linearity after a layer, with the parameter-space symmetries it admits.
+ * An elementwise non-linearity, with the parameter-space symmetries it admits: the activation of a
+ * network's layer ({@link LayerSpec}) and of a metanet's own layers ({@code WeightSpaceActivation},
+ * {@code MlpHead}).
  *
  * <p>Positively homogeneous activations (σ(a·x) = a·σ(x) for a &gt; 0) admit positive scaling of a
  * hidden neuron; odd activations (σ(-x) = -σ(x)) admit sign flips (DOMAIN.md §1).
  */
 public enum ActivationKind {
     RELU(true, false),
+    /** LeakyReLU with PyTorch's default negative slope 0.01. */
     LEAKY_RELU(true, false),
     TANH(false, true),
     SINE(false, true),
-    IDENTITY(true, true);
+    IDENTITY(true, true),
+    /** GELU, as DJL's {@link Activation#gelu(NDArray)}. */
+    GELU(false, false),
+    SIGMOID(false, false),
+    /** SiLU / swish with beta = 1. */
+    SILU(false, false);
 
     private final boolean positivelyHomogeneous;
     private final boolean odd;
@@ -34,23 +43,32 @@ public enum ActivationKind {
         return odd;
     }
 
-    /** Applies the activation elementwise. */
+    /**
+     * Applies the activation elementwise. ReLU is libtorch's own relu: its gradient at exactly 0 is
+     * 0 (that of {@code maximum(x, 0)} would be 1/2), and its backward is one pass.
+     */
     public NDArray apply(NDArray x) {
         switch (this) {
             case RELU:
-                return x.maximum(0f);
+                return Activation.relu(x);
             case LEAKY_RELU:
                 return x.maximum(x.mul(0.01f));
             case TANH:
                 return x.tanh();
             case SINE:
                 return x.sin();
+            case GELU:
+                return Activation.gelu(x);
+            case SIGMOID:
+                return Activation.sigmoid(x);
+            case SILU:
+                return x.mul(Activation.sigmoid(x));
             default:
                 return x;
         }
     }
 
-    /** Lower-case name used in files and on the command line. */
+    /** Lower-case name used in files, configs and on the command line. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -63,6 +81,6 @@ public enum ActivationKind {
             }
         }
         throw new IllegalArgumentException(
-                "Unknown activation '" + name + "'; expected one of relu, leaky_relu, tanh, sine, identity");
+                "Unknown activation '" + name + "'; expected one of relu, leaky_relu, tanh, sine, identity, gelu, sigmoid, silu");
     }
 }

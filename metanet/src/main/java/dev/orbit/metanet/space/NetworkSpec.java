@@ -1,5 +1,8 @@
 package dev.orbit.metanet.space;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -13,6 +16,7 @@ import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -179,6 +183,36 @@ public final class NetworkSpec {
         List<Block> out = new ArrayList<>();
         collectLayers(block, out);
         return out;
+    }
+
+    /**
+     * Copies one network's flat canonical weights (layer by layer, weight then bias, each in DJL's
+     * layout) into an initialised DJL block of this spec: the one writer from flat weights to a block.
+     *
+     * @return the block's parameter arrays in that order
+     */
+    public List<NDArray> copyToBlock(float[] flat, Block block) {
+        if (flat.length != parameterCount()) {
+            throw new IllegalArgumentException("Expected " + parameterCount() + " flat weights for " + describe()
+                    + ", got " + flat.length);
+        }
+        List<NDArray> arrays = new ArrayList<>();
+        int offset = 0;
+        for (Block layer : layerBlocks(block)) {
+            for (String name : List.of("weight", "bias")) {
+                NDArray array = layer.getParameters().get(name).getArray();
+                int size = Math.toIntExact(array.size());
+                // An indexed copy, not NDArray.set(float[]): that path makes libtorch print its
+                // "AutoNonVariableTypeMode is deprecated" warning on stderr.
+                try (NDManager scope = array.getManager().newSubManager()) {
+                    float[] values = Arrays.copyOfRange(flat, offset, offset + size);
+                    array.set(new NDIndex("..."), scope.create(values, array.getShape()));
+                }
+                arrays.add(array);
+                offset += size;
+            }
+        }
+        return arrays;
     }
 
     private static void collectLayers(Block block, List<Block> out) {

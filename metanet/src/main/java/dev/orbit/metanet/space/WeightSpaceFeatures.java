@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -155,16 +154,9 @@ public final class WeightSpaceFeatures {
         return NDArrays.concat(parts, 1);
     }
 
-    /** Writes network {@code index} of this batch into an initialised DJL block of {@code spec}. */
+    /** Writes network {@code index} of this batch (C = 1) into an initialised DJL block of {@code spec}. */
     public void copyToBlock(NetworkSpec spec, Block block, int index) {
-        List<NDArray> params = toParameterBatch(spec);
-        List<Block> layers = NetworkSpec.layerBlocks(block);
-        for (int l = 0; l < layers.size(); l++) {
-            Parameter w = layers.get(l).getParameters().get("weight");
-            Parameter b = layers.get(l).getParameters().get("bias");
-            w.getArray().set(params.get(2 * l).get(index).toFloatArray());
-            b.getArray().set(params.get(2 * l + 1).get(index).toFloatArray());
-        }
+        spec.copyToBlock(toFlat(spec).get(index).toFloatArray(), block);
     }
 
     /** Applies {@code f} to every tensor. */

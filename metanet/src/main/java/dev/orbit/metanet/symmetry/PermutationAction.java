@@ -25,21 +25,21 @@ public final class PermutationAction implements SymmetryAction {
         this.perms = perms;
     }
 
-    /** A uniformly random permutation of every hidden boundary, drawn from {@code seed}. */
+    /** A uniformly random permutation of every hidden boundary, drawn from {@code seed}: a symmetry of the network. */
     public static PermutationAction random(NetworkSpec spec, long seed) {
-        return random(spec, seed, false);
+        return random(spec, seed, PermutationGroup.HNP);
     }
 
     /**
-     * A random permutation from {@code seed}; with {@code includeInputOutput} the input and output
-     * neurons are permuted too (not a symmetry of the network, but one of NP layers).
+     * A uniformly random element of {@code group}, drawn from {@code seed}. {@link PermutationGroup#NP}
+     * permutes the input and output neurons too: not a symmetry of the network, but one of NP layers.
      */
-    public static PermutationAction random(NetworkSpec spec, long seed, boolean includeInputOutput) {
+    public static PermutationAction random(NetworkSpec spec, long seed, PermutationGroup group) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] n = spec.neuronCounts();
         int[][] perms = new int[n.length][];
         for (int k = 0; k < n.length; k++) {
-            perms[k] = spec.isPermutable(k) || includeInputOutput ? shuffled(n[k], random) : identity(n[k]);
+            perms[k] = group.permutes(spec, k) ? shuffled(n[k], random) : identity(n[k]);
         }
         return new PermutationAction(perms);
     }

@@ -26,7 +26,7 @@ class FourierFeaturesTest {
             for (int channels : new int[] {1, 2}) {
                 for (NetworkSpec spec : new NetworkSpec[] {MLP, CNN}) {
                     FourierFeatures ff = FourierFeatures.builder()
-                            .setInChannels(channels).setMappingSize(4).optSigma(1f).optSeed(3).build();
+                            .optInChannels(channels).setMappingSize(4).optSigma(1f).optSeed(3).build();
                     WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, 2, channels, 101);
                     PermutationAction g = PermutationAction.random(spec, 102);
                     WeightSpaceFeatures fgx = WeightSpaceActivationTest.apply(manager, ff, g.apply(x));
@@ -45,7 +45,7 @@ class FourierFeaturesTest {
         int m = 3;
         int f = 9;
         try (NDManager manager = NDManager.newBaseManager()) {
-            FourierFeatures ff = FourierFeatures.builder().setInChannels(c).setMappingSize(m).optSigma(0.5f).build();
+            FourierFeatures ff = FourierFeatures.builder().optInChannels(c).setMappingSize(m).optSigma(0.5f).build();
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 1, c, 111);
             WeightSpaceFeatures y = WeightSpaceActivationTest.apply(manager, ff, x);
             assertEquals(new Shape(1, 16, 16, 2 * m * f), y.weight(1).getShape());
@@ -76,9 +76,9 @@ class FourierFeaturesTest {
 
     @Test
     void theProjectionIsFixedBySeedAndSigma() {
-        FourierFeatures a = FourierFeatures.builder().setInChannels(2).setMappingSize(64).optSigma(2f).optSeed(7).build();
-        FourierFeatures same = FourierFeatures.builder().setInChannels(2).setMappingSize(64).optSigma(2f).optSeed(7).build();
-        FourierFeatures other = FourierFeatures.builder().setInChannels(2).setMappingSize(64).optSigma(2f).optSeed(8).build();
+        FourierFeatures a = FourierFeatures.builder().optInChannels(2).setMappingSize(64).optSigma(2f).optSeed(7).build();
+        FourierFeatures same = FourierFeatures.builder().optInChannels(2).setMappingSize(64).optSigma(2f).optSeed(7).build();
+        FourierFeatures other = FourierFeatures.builder().optInChannels(2).setMappingSize(64).optSigma(2f).optSeed(8).build();
         assertArrayEquals(a.getProjection(), same.getProjection(), 0f);
         assertFalse(Arrays.equals(a.getProjection(), other.getProjection()));
         double sumSq = 0;
@@ -87,8 +87,8 @@ class FourierFeaturesTest {
         }
         assertEquals(2.0, Math.sqrt(sumSq / 128), 0.4, "empirical std of B, 128 draws");
         assertEquals(128, a.getOutChannels());
-        assertThrows(IllegalArgumentException.class, () -> FourierFeatures.builder().setInChannels(1).build());
+        assertThrows(IllegalArgumentException.class, () -> FourierFeatures.builder().optInChannels(1).build());
         assertThrows(IllegalArgumentException.class,
-                () -> FourierFeatures.builder().setInChannels(1).setMappingSize(2).optSigma(0f).build());
+                () -> FourierFeatures.builder().optInChannels(1).setMappingSize(2).optSigma(0f).build());
     }
 }

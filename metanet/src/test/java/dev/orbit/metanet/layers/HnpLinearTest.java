@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HnpLinearTest {
 
     static HnpLinear layer(NetworkSpec spec, int in, int out) {
-        return HnpLinear.builder().setNetworkSpec(spec).setInChannels(in).setOutChannels(out).build();
+        return HnpLinear.builder().setNetworkSpec(spec).optInChannels(in).setOutChannels(out).build();
     }
 
     @ParameterizedTest(name = "{0}, B={2}, C={3}->{4}")

@@ -46,12 +46,12 @@ class NfnGoldenAgreementTest {
             EquivariantLinearMap map;
             if (hnp) {
                 HnpLinear l = HnpLinear.builder().setNetworkSpec(golden.spec())
-                        .setInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
+                        .optInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
                 layer = l;
                 map = l.map();
             } else {
                 NpLinear l = NpLinear.builder().setNetworkSpec(golden.spec())
-                        .setInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
+                        .optInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
                 layer = l;
                 map = l.map();
             }
@@ -73,7 +73,7 @@ class NfnGoldenAgreementTest {
             NDList input = golden.input();
             IoEmbedding embedding = IoEmbedding.builder().setNetworkSpec(golden.spec()).build();
             NpLinear linear = NpLinear.builder().setNetworkSpec(golden.spec())
-                    .setInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
+                    .optInChannels(NfnGolden.IN_CHANNELS).setOutChannels(NfnGolden.OUT_CHANNELS).build();
             SequentialBlock block = new SequentialBlock().add(embedding).add(linear);
             block.initialize(manager, DataType.FLOAT32, input.getShapes());
             NfnParameterMapping.load(linear.map(), golden, false);

@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.engine.Engine;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationAction;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import dev.orbit.metanet.testing.TestNetworks;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class NpLinearTest {
     }
 
     static NpLinear layer(NetworkSpec spec, int in, int out) {
-        return NpLinear.builder().setNetworkSpec(spec).setInChannels(in).setOutChannels(out).build();
+        return NpLinear.builder().setNetworkSpec(spec).optInChannels(in).setOutChannels(out).build();
     }
 
     @ParameterizedTest(name = "{0}, B={2}, C={3}->{4}")
@@ -71,7 +72,7 @@ class NpLinearTest {
                 WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, 2, 2, 21);
                 NpLinear layer = EquivarianceCheck.initialise(manager, layer(spec, 2, 3), x);
                 for (PermutationAction g : new PermutationAction[] {
-                    EquivarianceCheck.reverseInputsAndOutputs(spec), PermutationAction.random(spec, 22, true)
+                    EquivarianceCheck.reverseInputsAndOutputs(spec), PermutationAction.random(spec, 22, PermutationGroup.NP)
                 }) {
                     float error = EquivarianceCheck.equivarianceError(manager, layer, g, x);
                     assertTrue(error <= TOLERANCE, spec + ": NP error under input/output permutations " + error);
@@ -133,7 +134,7 @@ class NpLinearTest {
 
     @Test
     void builderAndInputsAreChecked() {
-        assertThrows(IllegalArgumentException.class, () -> NpLinear.builder().setInChannels(1).setOutChannels(1).build());
+        assertThrows(IllegalArgumentException.class, () -> NpLinear.builder().optInChannels(1).setOutChannels(1).build());
         assertThrows(IllegalArgumentException.class, () -> layer(CNN, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> layer(CNN, 1, 0));
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -163,9 +164,9 @@ class NpLinearTest {
             SequentialBlock stack = new SequentialBlock();
             int channels = 1;
             for (int i = 0; i < 8; i++) {
-                stack.add(hnp ? HnpLinear.builder().setNetworkSpec(CNN).setInChannels(channels).setOutChannels(8).build()
+                stack.add(hnp ? HnpLinear.builder().setNetworkSpec(CNN).optInChannels(channels).setOutChannels(8).build()
                         : layer(CNN, channels, 8));
-                stack.add(WeightSpaceActivation.of(WeightSpaceActivation.Kind.RELU));
+                stack.add(WeightSpaceActivation.of(ActivationKind.RELU));
                 channels = 8;
             }
             stack.initialize(manager, DataType.FLOAT32, TestNetworks.shapesOf(x.toNDList()));

@@ -24,7 +24,7 @@ class WeightSpaceActivationTest {
             for (NetworkSpec spec : new NetworkSpec[] {MLP, CNN}) {
                 WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, 2, 2, 11);
                 PermutationAction g = PermutationAction.random(spec, 12);
-                for (WeightSpaceActivation.Kind kind : WeightSpaceActivation.Kind.values()) {
+                for (ActivationKind kind : ActivationKind.values()) {
                     WeightSpaceActivation block = WeightSpaceActivation.of(kind);
                     WeightSpaceFeatures fgx = apply(manager, block, g.apply(x));
                     WeightSpaceFeatures gfx = g.apply(apply(manager, block, x));
@@ -39,17 +39,17 @@ class WeightSpaceActivationTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             float x = 0.5f;
             float[][] expected = {
-                {WeightSpaceActivation.Kind.RELU.ordinal(), 0.5f, 0f},
-                {WeightSpaceActivation.Kind.LEAKY_RELU.ordinal(), 0.5f, -0.01f},
-                {WeightSpaceActivation.Kind.GELU.ordinal(), 0.345731f, -0.158655f},
-                {WeightSpaceActivation.Kind.TANH.ordinal(), (float) Math.tanh(x), (float) Math.tanh(-1)},
-                {WeightSpaceActivation.Kind.SIGMOID.ordinal(), (float) (1 / (1 + Math.exp(-x))), (float) (1 / (1 + Math.E))},
-                {WeightSpaceActivation.Kind.SILU.ordinal(), (float) (x / (1 + Math.exp(-x))), (float) (-1 / (1 + Math.E))},
-                {WeightSpaceActivation.Kind.SINE.ordinal(), (float) Math.sin(x), (float) Math.sin(-1)},
-                {WeightSpaceActivation.Kind.IDENTITY.ordinal(), 0.5f, -1f},
+                {ActivationKind.RELU.ordinal(), 0.5f, 0f},
+                {ActivationKind.LEAKY_RELU.ordinal(), 0.5f, -0.01f},
+                {ActivationKind.GELU.ordinal(), 0.345731f, -0.158655f},
+                {ActivationKind.TANH.ordinal(), (float) Math.tanh(x), (float) Math.tanh(-1)},
+                {ActivationKind.SIGMOID.ordinal(), (float) (1 / (1 + Math.exp(-x))), (float) (1 / (1 + Math.E))},
+                {ActivationKind.SILU.ordinal(), (float) (x / (1 + Math.exp(-x))), (float) (-1 / (1 + Math.E))},
+                {ActivationKind.SINE.ordinal(), (float) Math.sin(x), (float) Math.sin(-1)},
+                {ActivationKind.IDENTITY.ordinal(), 0.5f, -1f},
             };
             for (float[] row : expected) {
-                WeightSpaceActivation.Kind kind = WeightSpaceActivation.Kind.values()[(int) row[0]];
+                ActivationKind kind = ActivationKind.values()[(int) row[0]];
                 NDList in = new NDList(manager.create(new float[] {x}), manager.create(new float[] {-1f}));
                 NDList out = TestNetworks.forward(manager, WeightSpaceActivation.of(kind), in, false);
                 assertEquals(2, out.size());
@@ -61,9 +61,9 @@ class WeightSpaceActivationTest {
 
     @Test
     void parsesNamesAndRejectsAMissingKind() {
-        assertEquals(WeightSpaceActivation.Kind.LEAKY_RELU, WeightSpaceActivation.Kind.parse("Leaky_ReLU"));
+        assertEquals(ActivationKind.LEAKY_RELU, ActivationKind.parse("Leaky_ReLU"));
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> WeightSpaceActivation.Kind.parse("swish2"));
+                assertThrows(IllegalArgumentException.class, () -> ActivationKind.parse("swish2"));
         assertEquals(true, e.getMessage().contains("gelu"));
         assertThrows(IllegalArgumentException.class, () -> WeightSpaceActivation.builder().build());
     }

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.orbit.metanet.layers.EquivarianceCheck;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
-import dev.orbit.metanet.models.EquivariantNfn.Variant;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationAction;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import dev.orbit.metanet.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,14 +32,14 @@ class EquivariantNfnTest {
     /** What an uncoupled permutation must at least produce (observed >= 0.13). */
     private static final float LARGE = 0.05f;
 
-    static EquivariantNfn.Builder small(NetworkSpec spec, Variant variant) {
+    static EquivariantNfn.Builder small(NetworkSpec spec, PermutationGroup variant) {
         return EquivariantNfn.builder().setNetworkSpec(spec).setVariant(variant)
                 .optHiddenChannels(spec == InvariantNfnTest.MNIST_MLP ? new int[] {2} : new int[] {4, 4}); // HNP folds 784 inputs
     }
 
     @ParameterizedTest(name = "{0} {1}, B={3}, C={4}")
     @MethodSource("dev.orbit.metanet.models.InvariantNfnTest#cases")
-    void equivariantToHiddenPermutations(Variant variant, String name, NetworkSpec spec, int batch, int channels) {
+    void equivariantToHiddenPermutations(PermutationGroup variant, String name, NetworkSpec spec, int batch, int channels) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(501);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, batch, channels, 502);
@@ -53,8 +53,8 @@ class EquivariantNfnTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void uncoupledPermutationBreaksEquivariance(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void uncoupledPermutationBreaksEquivariance(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(511);
             for (NetworkSpec spec : new NetworkSpec[] {INR_MLP, CNN}) {
@@ -70,8 +70,8 @@ class EquivariantNfnTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void encodingsAndScaleKeepHiddenEquivariance(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void encodingsAndScaleKeepHiddenEquivariance(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(521);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, INR_MLP, 2, 1, 522);
@@ -84,21 +84,21 @@ class EquivariantNfnTest {
 
     /** Leaky ReLU keeps this a check of wiring, not of which ReLU units happen to be alive at initialisation. */
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void everyParameterGetsAGradient(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void everyParameterGetsAGradient(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(531);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 532);
             EquivariantNfn model = EquivarianceCheck.initialise(manager, small(CNN, variant)
-                    .optIoEmbedding(true).optFourierFeatures(4, 1f, 533).optDropout(0.1f).optOutputScale(0.01f)
-                    .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x);
+                    .optIoEmbedding(true).optFourierFeatures(4, 1f, 533).optFeatureDropout(0.1f).optOutputScale(0.01f)
+                    .optActivation(ActivationKind.LEAKY_RELU).build(), x);
             TestNetworks.assertEveryParameterGetsAGradient(manager, model, x.toNDList(), 534);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void parametersSurviveSaveAndLoad(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void parametersSurviveSaveAndLoad(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(541);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 542);
@@ -112,8 +112,8 @@ class EquivariantNfnTest {
     @Test
     void builderIsChecked() {
         assertThrows(IllegalArgumentException.class, () -> EquivariantNfn.builder().setNetworkSpec(CNN).build());
-        assertThrows(IllegalArgumentException.class, () -> small(CNN, Variant.NP).optOutChannels(0).build());
-        assertThrows(IllegalArgumentException.class, () -> small(CNN, Variant.NP).optOutputScale(Float.NaN).build());
-        assertEquals(2, small(CNN, Variant.HNP).optOutChannels(2).build().getOutChannels());
+        assertThrows(IllegalArgumentException.class, () -> small(CNN, PermutationGroup.NP).optOutChannels(0).build());
+        assertThrows(IllegalArgumentException.class, () -> small(CNN, PermutationGroup.NP).optOutputScale(Float.NaN).build());
+        assertEquals(2, small(CNN, PermutationGroup.HNP).optOutChannels(2).build().getOutChannels());
     }
 }

@@ -10,12 +10,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.orbit.metanet.layers.EquivarianceCheck;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
-import dev.orbit.metanet.models.EquivariantNfn.Variant;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationAction;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import dev.orbit.metanet.testing.TestNetworks;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class InvariantNfnTest {
     /** (variant, spec, batch, input channels): every spec, C = 1 and C > 1, batch 1 and > 1. */
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> cases = Stream.builder();
-        for (Variant variant : Variant.values()) {
+        for (PermutationGroup variant : PermutationGroup.values()) {
             cases.add(Arguments.of(variant, "mlp 2-32-32-1", INR_MLP, 3, 1));
             cases.add(Arguments.of(variant, "mlp 2-32-32-1", INR_MLP, 1, 2));
             cases.add(Arguments.of(variant, "mlp 784-64-64-10", MNIST_MLP, 1, 1));
@@ -57,7 +56,7 @@ class InvariantNfnTest {
     }
 
     /** A small model: the architecture of NFN's predictor with fewer channels and a narrower head. */
-    static InvariantNfn.Builder small(NetworkSpec spec, Variant variant) {
+    static InvariantNfn.Builder small(NetworkSpec spec, PermutationGroup variant) {
         return InvariantNfn.builder().setNetworkSpec(spec).setVariant(variant).setOutputSize(3)
                 .optHiddenChannels(spec == MNIST_MLP ? new int[] {2, 2} : new int[] {4, 4, 2}) // HNP folds 784 inputs
                 .optHeadWidth(32).optHeadDepth(2);
@@ -65,7 +64,7 @@ class InvariantNfnTest {
 
     @ParameterizedTest(name = "{0} {1}, B={3}, C={4}")
     @MethodSource("cases")
-    void invariantToHiddenPermutations(Variant variant, String name, NetworkSpec spec, int batch, int channels) {
+    void invariantToHiddenPermutations(PermutationGroup variant, String name, NetworkSpec spec, int batch, int channels) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(401);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, batch, channels, 402);
@@ -80,8 +79,8 @@ class InvariantNfnTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void uncoupledPermutationChangesThePrediction(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void uncoupledPermutationChangesThePrediction(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(411);
             for (NetworkSpec spec : new NetworkSpec[] {INR_MLP, CNN}) {
@@ -98,8 +97,8 @@ class InvariantNfnTest {
 
     /** With a learned input/output embedding and Fourier features the model stays invariant to hidden permutations. */
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void encodingsKeepHiddenInvariance(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void encodingsKeepHiddenInvariance(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(421);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 422);
@@ -115,21 +114,21 @@ class InvariantNfnTest {
      * can be negative at initialisation, and a dead unit rightly passes no gradient.
      */
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void everyParameterGetsAGradient(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void everyParameterGetsAGradient(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(431);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 432);
             InvariantNfn model = EquivarianceCheck.initialise(manager,
-                    small(CNN, variant).optIoEmbedding(true).optFourierFeatures(4, 1f, 433).optDropout(0.1f)
-                            .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x);
+                    small(CNN, variant).optIoEmbedding(true).optFourierFeatures(4, 1f, 433).optHeadDropout(0.1f)
+                            .optActivation(ActivationKind.LEAKY_RELU).build(), x);
             TestNetworks.assertEveryParameterGetsAGradient(manager, model, x.toNDList(), 434);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void parametersSurviveSaveAndLoad(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void parametersSurviveSaveAndLoad(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(441);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 442);
@@ -145,15 +144,15 @@ class InvariantNfnTest {
      * equivariant part is identical predicts differently once the head also reads them.
      */
     @ParameterizedTest
-    @EnumSource(Variant.class)
-    void appendedStatisticsKeepInvarianceAndReachTheHead(Variant variant) {
+    @EnumSource(PermutationGroup.class)
+    void appendedStatisticsKeepInvarianceAndReachTheHead(PermutationGroup variant) {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (NetworkSpec spec : new NetworkSpec[] {INR_MLP, CNN}) {
                 Engine.getInstance().setRandomSeed(451);
                 WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, spec, 2, 2, 452);
                 InvariantNfn model = EquivarianceCheck.initialise(manager,
                         small(spec, variant).optInChannels(2).optAppendStatistics(true)
-                                .optActivation(WeightSpaceActivation.Kind.LEAKY_RELU).build(), x); // no dead units: see below
+                                .optActivation(ActivationKind.LEAKY_RELU).build(), x); // no dead units: see below
                 float error = EquivarianceCheck.invarianceError(manager, model, PermutationAction.random(spec, 453), x);
                 assertTrue(error <= TOLERANCE, variant + " " + spec + " with statistics: invariance error " + error);
                 Shape headIn = model.getHead().getParameters().get(0).getValue().getArray().getShape();
@@ -175,32 +174,32 @@ class InvariantNfnTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(461);
             WeightSpaceFeatures x = TestNetworks.randomFeatures(manager, CNN, 2, 1, 462);
-            InvariantNfn model = EquivarianceCheck.initialise(manager, small(CNN, Variant.NP).optIoEmbedding(true)
-                    .optPoolVariant(Variant.HNP).build(), x);
+            InvariantNfn model = EquivarianceCheck.initialise(manager, small(CNN, PermutationGroup.NP).optIoEmbedding(true)
+                    .optPoolVariant(PermutationGroup.HNP).build(), x);
             float error = EquivarianceCheck.invarianceError(manager, model, PermutationAction.random(CNN, 463), x);
             assertTrue(error <= TOLERANCE, "invariance error " + error);
-            assertEquals(small(CNN, Variant.HNP).build().getPooledSize(), model.getPooledSize());
+            assertEquals(small(CNN, PermutationGroup.HNP).build().getPooledSize(), model.getPooledSize());
             // Negative control: NP pooling of the same layers is a smaller summary.
-            assertTrue(small(CNN, Variant.NP).build().getPooledSize() < model.getPooledSize());
+            assertTrue(small(CNN, PermutationGroup.NP).build().getPooledSize() < model.getPooledSize());
         }
     }
 
     @Test
     void defaultsAreNfnsPredictor() {
-        InvariantNfn model = InvariantNfn.builder().setNetworkSpec(CNN).setVariant(Variant.HNP).setOutputSize(1).build();
+        InvariantNfn model = InvariantNfn.builder().setNetworkSpec(CNN).setVariant(PermutationGroup.HNP).setOutputSize(1).build();
         assertArrayEquals(new int[] {16, 16, 5}, model.getHiddenChannels());
         assertEquals(250, model.getPooledSize()); // NFN's HNP head reads 5 channels x 50 pooled values
     }
 
     @Test
     void builderIsChecked() {
-        assertThrows(IllegalArgumentException.class, () -> InvariantNfn.builder().setVariant(Variant.NP).setOutputSize(1).build());
+        assertThrows(IllegalArgumentException.class, () -> InvariantNfn.builder().setVariant(PermutationGroup.NP).setOutputSize(1).build());
         assertThrows(IllegalArgumentException.class, () -> InvariantNfn.builder().setNetworkSpec(CNN).setOutputSize(1).build());
-        assertThrows(IllegalArgumentException.class, () -> small(CNN, Variant.NP).setOutputSize(0).build());
-        assertThrows(IllegalArgumentException.class, () -> small(CNN, Variant.NP).optHiddenChannels(4, 0).build());
-        assertThrows(IllegalArgumentException.class, () -> small(CNN, Variant.NP).optDropout(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> small(CNN, PermutationGroup.NP).setOutputSize(0).build());
+        assertThrows(IllegalArgumentException.class, () -> small(CNN, PermutationGroup.NP).optHiddenChannels(4, 0).build());
+        assertThrows(IllegalArgumentException.class, () -> small(CNN, PermutationGroup.NP).optHeadDropout(1f).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> small(NetworkSpec.mlp(ActivationKind.RELU, 2, 3), Variant.HNP).build());
-        assertTrue(e.getMessage().contains("Variant.NP"), e.getMessage());
+                () -> small(NetworkSpec.mlp(ActivationKind.RELU, 2, 3), PermutationGroup.HNP).build());
+        assertTrue(e.getMessage().contains("PermutationGroup.NP"), e.getMessage());
     }
 }

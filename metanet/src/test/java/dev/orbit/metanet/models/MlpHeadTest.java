@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.orbit.metanet.layers.WeightSpaceActivation;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.testing.TestNetworks;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class MlpHeadTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (int depth : new int[] {0, 1, 3}) {
                 MlpHead head = MlpHead.builder().setHiddenWidth(16).setDepth(depth).setOutputSize(5)
-                        .optActivation(WeightSpaceActivation.Kind.GELU).build();
+                        .optActivation(ActivationKind.GELU).build();
                 Shape in = new Shape(4, 3, 7); // trailing axes are flattened to (4, 21)
                 Engine.getInstance().setRandomSeed(1);
                 head.initialize(manager, DataType.FLOAT32, in);
@@ -55,7 +55,7 @@ class MlpHeadTest {
     void everyParameterGetsAGradient() {
         try (NDManager manager = NDManager.newBaseManager()) {
             MlpHead head = MlpHead.builder().setHiddenWidth(16).setDepth(2).setOutputSize(2)
-                    .optActivation(WeightSpaceActivation.Kind.TANH).build();
+                    .optActivation(ActivationKind.TANH).build();
             Engine.getInstance().setRandomSeed(5);
             head.initialize(manager, DataType.FLOAT32, new Shape(4, 6));
             NDList x = new NDList(TestNetworks.gaussian(manager, new Random(6), new Shape(4, 6)));

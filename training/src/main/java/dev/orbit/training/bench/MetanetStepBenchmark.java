@@ -12,12 +12,12 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.orbit.metanet.models.EquivariantNfn;
 import dev.orbit.metanet.models.InvariantNfn;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -80,7 +80,7 @@ public class MetanetStepBenchmark {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads)); // read when the engine starts
         Engine.getInstance().setRandomSeed(42);
         NetworkSpec spec = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
-        EquivariantNfn.Variant v = EquivariantNfn.Variant.valueOf(variant);
+        PermutationGroup v = PermutationGroup.valueOf(variant);
         InvariantNfn nfn = InvariantNfn.builder()
                 .setNetworkSpec(spec)
                 .setVariant(v)
@@ -88,7 +88,7 @@ public class MetanetStepBenchmark {
                 .optHiddenChannels(16, 16, 5)
                 .optHeadWidth(1000)
                 .optHeadDepth(2)
-                .optIoEmbedding(v == EquivariantNfn.Variant.NP)
+                .optIoEmbedding(v == PermutationGroup.NP)
                 .build();
         manager = NDManager.newBaseManager();
         model = Model.newInstance("metanet-step");

@@ -1,5 +1,6 @@
 package dev.orbit.training.fit;
 
+import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,8 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.MalformedModelException;
 import dev.orbit.datasets.zoo.ModelZooDataset;
+import dev.orbit.metanet.optim.Adam;
 import dev.orbit.training.metrics.KendallTau;
 import dev.orbit.training.metrics.RegressionMetrics;
 import dev.orbit.training.model.MetanetFactory;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -88,7 +88,7 @@ public final class MetanetTrainer {
             NDList sample = train.getBatch(probe, new long[] {0})[0];
             model.initialize(manager, DataType.FLOAT32, sample.getShapes());
         }
-        AdamState adam = new AdamState(manager, model.getParameters());
+        Adam adam = new Adam(manager, model.getParameters());
         Path folder = checkpointFolder != null ? checkpointFolder : Files.createTempDirectory("orbit-fit");
         Files.createDirectories(folder);
         TrainingCheckpoint checkpoint = new TrainingCheckpoint(folder);
@@ -183,7 +183,7 @@ public final class MetanetTrainer {
     }
 
     /** One pass over the training split; returns {mean loss, networks, seconds in steps}. */
-    private double[] trainEpoch(NDManager manager, ParameterStore store, AdamState adam, int epoch) throws IOException {
+    private double[] trainEpoch(NDManager manager, ParameterStore store, Adam adam, int epoch) throws IOException {
         Engine.getInstance().setRandomSeed(engineSeed(config.seed(), epoch));
         train.setEpoch(epoch);
         int n = Math.toIntExact(train.size());

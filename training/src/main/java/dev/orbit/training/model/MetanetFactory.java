@@ -3,12 +3,12 @@ package dev.orbit.training.model;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import dev.orbit.metanet.models.EquivariantNfn;
 import dev.orbit.metanet.models.FlatMlp;
 import dev.orbit.metanet.models.InvariantNfn;
 import dev.orbit.metanet.models.MlpHead;
 import dev.orbit.metanet.models.StatNn;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.List;
 
 /**
@@ -59,15 +59,15 @@ public final class MetanetFactory {
             case "nfn-hnp-stat":
                 return InvariantNfn.builder()
                         .setNetworkSpec(spec)
-                        .setVariant(config.name().equals("nfn-np") ? EquivariantNfn.Variant.NP : EquivariantNfn.Variant.HNP)
+                        .setVariant(config.name().equals("nfn-np") ? PermutationGroup.NP : PermutationGroup.HNP)
                         .optAppendStatistics(config.name().equals("nfn-hnp-stat"))
                         .optIoEmbedding(config.name().equals("nfn-np"))
-                        .optPoolVariant(EquivariantNfn.Variant.HNP) // NFN pools its NP predictor with HNP too
+                        .optPoolVariant(PermutationGroup.HNP) // NFN pools its NP predictor with HNP too
                         .setOutputSize(1)
                         .optHiddenChannels(config.hiddenChannels())
                         .optHeadWidth(config.headWidth())
                         .optHeadDepth(config.headDepth())
-                        .optDropout(config.dropout())
+                        .optHeadDropout(config.dropout())
                         .build();
             case "statnn":
                 return StatNn.builder().setNetworkSpec(spec).setHead(head(config)).build();

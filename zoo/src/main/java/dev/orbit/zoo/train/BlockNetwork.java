@@ -3,7 +3,6 @@ package dev.orbit.zoo.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -37,34 +36,8 @@ final class BlockNetwork implements MemberStack {
         this.manager = parent.newSubManager();
         this.block = withDropoutHooks(spec.toBlock(0f));
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(new Shape(spec.inputShape())));
-        parameters.addAll(setWeights(block, initial));
+        parameters.addAll(spec.copyToBlock(initial, block));
         this.store = new ParameterStore(manager, false);
-    }
-
-    /**
-     * Copies flat weights (layer by layer, weight then bias: {@link NetworkSpec}'s order) into an
-     * initialised block of that spec.
-     *
-     * @return the block's parameter arrays in that order
-     */
-    static List<NDArray> setWeights(Block block, float[] flat) {
-        List<NDArray> arrays = new ArrayList<>();
-        int offset = 0;
-        for (Block layer : NetworkSpec.layerBlocks(block)) {
-            for (String name : List.of("weight", "bias")) {
-                NDArray array = layer.getParameters().get(name).getArray();
-                int size = Math.toIntExact(array.size());
-                // An indexed copy, not NDArray.set(float[]): that path makes libtorch print its
-                // "AutoNonVariableTypeMode is deprecated" warning on stderr.
-                try (NDManager scope = array.getManager().newSubManager()) {
-                    float[] values = java.util.Arrays.copyOfRange(flat, offset, offset + size);
-                    array.set(new NDIndex("..."), scope.create(values, array.getShape()));
-                }
-                arrays.add(array);
-                offset += size;
-            }
-        }
-        return arrays;
     }
 
     private SequentialBlock withDropoutHooks(SequentialBlock plain) {

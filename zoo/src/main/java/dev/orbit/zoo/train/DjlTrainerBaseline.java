@@ -78,7 +78,7 @@ public final class DjlTrainerBaseline implements AutoCloseable {
                     .optOptimizer(optimizer(hp));
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batch).addAll(new Shape(spec.inputShape())));
-                BlockNetwork.setWeights(model.getBlock(), InitialWeights.sample(spec, hp));
+                spec.copyToBlock(InitialWeights.sample(spec, hp), model.getBlock());
                 DataStream stream = new DataStream(hp.seed(), hp.trainFraction(), data.poolSize());
                 int steps = TrainingOptions.stepsPerEpoch(data.poolSize(), batch);
                 double[] testAccuracy = new double[options.checkpointEpochs().size()];

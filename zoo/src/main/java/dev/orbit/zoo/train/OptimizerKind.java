@@ -6,13 +6,11 @@ import java.util.Locale;
 enum OptimizerKind {
     /** Plain SGD: p -= lr * g. */
     SGD,
-    /** Adam (Kingma and Ba 2015), β1 = 0.9, β2 = 0.999, ε = 1e-8, bias-corrected, as torch.optim.Adam. */
+    /** Adam, as torch.optim.Adam: {@link dev.orbit.metanet.optim.Adam#stackedStep}. */
     ADAM,
     /** RMSprop, α = 0.99, ε = 1e-8, no momentum, not centred, as torch.optim.RMSprop. */
     RMSPROP;
 
-    static final float ADAM_BETA1 = 0.9f;
-    static final float ADAM_BETA2 = 0.999f;
     static final float RMSPROP_ALPHA = 0.99f;
     static final float EPSILON = 1e-8f;
 

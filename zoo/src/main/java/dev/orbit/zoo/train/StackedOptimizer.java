@@ -3,6 +3,7 @@ package dev.orbit.zoo.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
+import dev.orbit.metanet.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  *
  * <p>A parameter is seen as a view {@code (M, size)}: row m holds network m's copy. Per-network
  * learning rates, weight decays and "still alive" flags are {@code (M, 1)} columns broadcast over the
- * row. The update follows torch.optim (SGD, Adam, RMSprop with weight_decay), with weight decay
+ * row. The update follows torch.optim (SGD, {@link Adam#stackedStep Adam}, RMSprop with weight_decay), with weight decay
  * {@code 2λ} so that it equals the gradient of Keras' {@code l2(λ)} penalty λ·Σw². A row whose flag is
  * false is left untouched, so a diverged network cannot stop or perturb the others. The single-network
  * trainer runs the same code with M = 1, which is what makes the two trainers agree.
@@ -49,14 +50,7 @@ final class StackedOptimizer {
                 break;
             case ADAM: {
                 NDArray[] s = state(index, param, 2);
-                NDArray m = s[0];
-                NDArray v = s[1];
-                m.muli(OptimizerKind.ADAM_BETA1).addi(g.mul(1f - OptimizerKind.ADAM_BETA1));
-                v.muli(OptimizerKind.ADAM_BETA2).addi(g.mul(g).muli(1f - OptimizerKind.ADAM_BETA2));
-                float bias1 = (float) (1.0 - Math.pow(OptimizerKind.ADAM_BETA1, step));
-                float bias2Sqrt = (float) Math.sqrt(1.0 - Math.pow(OptimizerKind.ADAM_BETA2, step));
-                NDArray denom = v.sqrt().divi(bias2Sqrt).addi(OptimizerKind.EPSILON);
-                delta = lr.div(bias1).mul(m.div(denom));
+                delta = Adam.stackedStep(s[0], s[1], g, lr, step);
                 break;
             }
             case RMSPROP: {

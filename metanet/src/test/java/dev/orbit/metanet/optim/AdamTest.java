@@ -1,4 +1,4 @@
-package dev.orbit.training.fit;
+package dev.orbit.metanet.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link AdamState}'s sliced update of large parameters against the engine's update of each whole
+ * {@link Adam}'s sliced update of large parameters against the engine's update of each whole
  * parameter (the reference): the same weights and moments, bit for bit, over several steps.
  */
-class AdamStateTest {
+class AdamTest {
 
     /** 64-element slices: the 30 x 40 weight (1,200 elements) is updated in 19 slices, the last one partial. */
     private static final long SMALL_SLICE = 64;
@@ -110,14 +110,14 @@ class AdamStateTest {
         final Block block = Linear.builder().setUnits(40).build();
         final NDManager manager;
         final ParameterStore store;
-        final AdamState adam;
+        final Adam adam;
 
         Run(NDManager parent, long slice) {
             manager = parent.newSubManager();
             Engine.getInstance().setRandomSeed(11);
             block.initialize(manager, DataType.FLOAT32, new Shape(5, 30));
             store = new ParameterStore(manager, false);
-            adam = new AdamState(manager, block.getParameters(), slice);
+            adam = new Adam(manager, block.getParameters(), slice);
         }
 
         /** Gradients of a seeded batch's loss; {@code scale} NaN makes them NaN. */

@@ -1,4 +1,4 @@
-package dev.orbit.training.fit;
+package dev.orbit.metanet.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,11 +17,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Adam (Kingma and Ba 2015) over a block's trainable parameters, with its moments and step count
- * as saveable state, so an interrupted fit resumes with exactly the optimiser it stopped with (DJL's
- * own {@code Adam} keeps that state private).
+ * Adam (Kingma and Ba 2015), β1 = 0.9, β2 = 0.999, ε = 1e-8, with bias correction: Orbit's one Adam.
+ * An instance updates a block's trainable parameters ({@link #step}), with its moments and step
+ * count as saveable state, so an interrupted fit resumes with exactly the optimiser it stopped with
+ * (DJL's own {@code Adam} keeps that state private). {@link #stackedStep} is the same algorithm for M
+ * networks stacked into one array, each row with its own learning rate (the zoo trainer).
  *
- * <p>Gradients are zeroed after each update: DJL's PyTorch gradient collector accumulates them.
+ * <p>The two forms place ε as their reference implementations do, so that each keeps its results
+ * bit for bit: {@link #step} uses the engine's fused kernel, which adds ε to √v and folds both bias
+ * corrections into the step size (the paper's "efficient" form, as DJL and Keras); {@link #stackedStep}
+ * adds ε to the bias-corrected √v̂, as torch.optim.Adam. They differ only when √v̂ is near ε.
+ *
+ * <p>Gradients are zeroed after each {@link #step}: DJL's PyTorch gradient collector accumulates them.
  *
  * <p>The engine's update makes about a dozen passes over a parameter, five of them into fresh
  * temporaries. For a large parameter (the metanet head's 1000 x 1000 matrix, the HNP layers'
@@ -31,11 +38,11 @@ import java.util.List;
  * (the update's time per step fell by about a quarter). The arithmetic per element is unchanged,
  * so the result equals the unsliced update bit for bit.
  */
-final class AdamState {
+public final class Adam {
 
-    private static final float BETA1 = 0.9f;
-    private static final float BETA2 = 0.999f;
-    private static final float EPSILON = 1e-8f;
+    public static final float BETA1 = 0.9f;
+    public static final float BETA2 = 0.999f;
+    public static final float EPSILON = 1e-8f;
 
     /**
      * Elements per slice of a large parameter's update (256 KB of floats per array): small enough
@@ -43,7 +50,7 @@ final class AdamState {
      * per-call overhead stays small. A multiple of 64, so vectorised loops split a slice as they
      * split the whole parameter and only the parameter's own tail takes the scalar path.
      */
-    static final long DEFAULT_SLICE = 65_536;
+    public static final long DEFAULT_SLICE = 65_536;
 
     private final List<Parameter> parameters = new ArrayList<>();
     private final List<NDArray> firstMoments = new ArrayList<>();
@@ -52,12 +59,12 @@ final class AdamState {
     private long steps;
 
     /** Fresh state (zero moments) for the trainable parameters of an initialised block. */
-    AdamState(NDManager manager, PairList<String, Parameter> blockParameters) {
+    public Adam(NDManager manager, PairList<String, Parameter> blockParameters) {
         this(manager, blockParameters, DEFAULT_SLICE);
     }
 
-    /** As {@link #AdamState(NDManager, PairList)}, updating parameters larger than {@code slice} elements in slices. */
-    AdamState(NDManager manager, PairList<String, Parameter> blockParameters, long slice) {
+    /** As {@link #Adam(NDManager, PairList)}, updating parameters larger than {@code slice} elements in slices. */
+    public Adam(NDManager manager, PairList<String, Parameter> blockParameters, long slice) {
         if (slice <= 0 || slice % 64 != 0) {
             throw new IllegalArgumentException("The update slice must be a positive multiple of 64 elements, got " + slice);
         }
@@ -78,11 +85,9 @@ final class AdamState {
      * One Adam step with learning rate {@code lr} from the gradients the last backward pass left,
      * with the engine's fused update (m, v and the weight in place; gradient zeroed).
      */
-    void step(float lr) {
+    public void step(float lr) {
         steps++;
-        double c1 = 1.0 - Math.pow(BETA1, steps);
-        double c2 = 1.0 - Math.pow(BETA2, steps);
-        float biasCorrected = (float) (lr * Math.sqrt(c2) / c1);
+        float biasCorrected = (float) (lr * Math.sqrt(biasCorrection(BETA2, steps)) / biasCorrection(BETA1, steps));
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             for (int i = 0; i < parameters.size(); i++) {
@@ -117,10 +122,35 @@ final class AdamState {
     }
 
     /**
+     * One Adam step of M stacked networks at once, torch.optim's form: updates the moments in place
+     * and returns the change to subtract from the parameters. Call with the gradient mode off.
+     *
+     * @param m (M, size) first moments, updated in place
+     * @param v (M, size) second moments, updated in place
+     * @param g (M, size) gradients (weight decay already added)
+     * @param lr (M, 1) learning rates, one per network
+     * @param step 1-based step count, for the bias corrections
+     * @return (M, size) the update, to subtract
+     */
+    public static NDArray stackedStep(NDArray m, NDArray v, NDArray g, NDArray lr, long step) {
+        m.muli(BETA1).addi(g.mul(1f - BETA1));
+        v.muli(BETA2).addi(g.mul(g).muli(1f - BETA2));
+        float bias1 = (float) biasCorrection(BETA1, step);
+        float bias2Sqrt = (float) Math.sqrt(biasCorrection(BETA2, step));
+        NDArray denom = v.sqrt().divi(bias2Sqrt).addi(EPSILON); // (M, size)
+        return lr.div(bias1).mul(m.div(denom));
+    }
+
+    /** 1 - β^t, the correction of a moment's bias towards its zero start after t steps. */
+    private static double biasCorrection(float beta, long step) {
+        return 1.0 - Math.pow(beta, step);
+    }
+
+    /**
      * Zeroes every parameter's gradient without updating: a step whose loss is not finite is
      * skipped, and its gradients must not leak into the next step's (the collector accumulates).
      */
-    void discardGradients() {
+    public void discardGradients() {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             for (Parameter p : parameters) {
@@ -138,12 +168,12 @@ final class AdamState {
     }
 
     /** Steps taken. */
-    long steps() {
+    public long steps() {
         return steps;
     }
 
     /** Writes the moments and the step count (DJL's NDList encoding). */
-    void save(Path file) throws IOException {
+    public void save(Path file) throws IOException {
         NDManager manager = firstMoments.isEmpty() ? null : firstMoments.get(0).getManager();
         NDList list = new NDList();
         list.addAll(firstMoments);
@@ -159,7 +189,7 @@ final class AdamState {
     }
 
     /** Restores state written by {@link #save}; the parameter list must be the same. */
-    void load(Path file) throws IOException {
+    public void load(Path file) throws IOException {
         if (firstMoments.isEmpty()) {
             return;
         }

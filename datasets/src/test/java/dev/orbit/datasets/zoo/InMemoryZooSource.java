@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small zoo held in memory: flat canonical weights per network and named targets. For zoos that
- * fit in the heap (generated in a test or a notebook); large zoos use a file-backed source.
+ * A small zoo held in memory, for tests: flat canonical weights per network and named targets.
  */
 public final class InMemoryZooSource implements ModelZooSource {
 
