@@ -40,7 +40,7 @@ public final class TrainCommand implements Runnable {
                 || cause instanceof NoSuchFileException || cause instanceof AccessDeniedException
                 || cause.getClass().getName().endsWith("ZooFormatException");
         String message;
-        if (cause instanceof NoSuchFileException) {
+        if (cause instanceof NoSuchFileException nsf && nsf.getReason() == null) {
             message = cause.getMessage() + " does not exist.";
         } else if (cause instanceof FileSystemException fs && fs.getReason() != null) {
             message = fs.getFile() + ": " + fs.getReason() + ".";

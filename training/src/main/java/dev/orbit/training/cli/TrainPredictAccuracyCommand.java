@@ -241,6 +241,9 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
 
     /** orbit when the folder has a zoo manifest, cnn-zoo when it has weights.npy, state-dicts when labels.csv. */
     static String detectFormat(Path zoo) throws IOException {
+        if (Files.exists(zoo) && !Files.isDirectory(zoo)) {
+            throw new IllegalArgumentException(zoo + " is a file, not a zoo folder; --zoo takes the folder.");
+        }
         if (!Files.isDirectory(zoo)) {
             throw new NoSuchFileException(zoo.toString());
         }

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.orbit.datasets.images.ImageDatasets;
 import dev.orbit.datasets.images.ImageSplit;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.training.OrbitVersion;
 import dev.orbit.zoo.format.Provenance;
 import dev.orbit.zoo.format.ZooDescription;
 import dev.orbit.zoo.format.ZooWriter;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,6 +110,13 @@ final class ZooGenerateCommand extends ZooSubcommand {
         if (size < 1 || epochCount < 1) {
             throw userError("--networks and --epochs must be at least 1");
         }
+        if (!(commitMinutes > 0) || Double.isInfinite(commitMinutes)) {
+            throw userError("--commit-minutes must be a positive number of minutes, got " + commitMinutes);
+        }
+        if (dataDir != null && ImageDatasets.DIGITS.equals(datasetName.toLowerCase(Locale.ROOT))) {
+            // Refused, not ignored: a user naming a folder expects its files to be used.
+            throw userError("--data-dir does not apply to digits, which is bundled with Orbit; leave it out");
+        }
         long zooSeed = seed != null ? seed : preset != null ? preset.seed() : 0L;
         List<Integer> epochsToSave = checkpoints != null ? checkpoints
                 : base != null && epochs == null ? base.checkpointEpochs()
@@ -141,9 +148,7 @@ final class ZooGenerateCommand extends ZooSubcommand {
         ZooDescription description = new ZooDescription(spec, datasetName.toLowerCase(Locale.ROOT), zooSeed,
                 preset == null ? null : preset.name(), space.toJson(), epochCount, options.checkpointEpochs(),
                 identityOptions(options));
-        Properties v = OrbitVersion.properties();
-        Provenance provenance = Provenance.of(v.getProperty("version"), v.getProperty("djl"), v.getProperty("libtorch"),
-                OrbitVersion.gitCommit(v));
+        Provenance provenance = OrbitVersion.buildProvenance();
         ZooWriter.Options writerOptions = ZooWriter.Options.defaults().withShardRows(shardRows)
                 .withMaxCommitInterval(Duration.ofMillis((long) (commitMinutes * 60_000)));
 

@@ -8,9 +8,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.orbit.datasets.io.DjlEncoding;
+import dev.orbit.datasets.io.MalformedFileException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,33 +145,45 @@ final class AdamState {
 
     /** Writes the moments and the step count (DJL's NDList encoding). */
     void save(Path file) throws IOException {
+        Files.write(file, encode());
+    }
+
+    private byte[] encode() throws IOException {
         NDManager manager = firstMoments.isEmpty() ? null : firstMoments.get(0).getManager();
+        if (manager == null) {
+            return new byte[0];
+        }
         NDList list = new NDList();
         list.addAll(firstMoments);
         list.addAll(secondMoments);
-        if (manager != null) {
-            try (NDManager scratch = manager.newSubManager()) {
-                list.add(scratch.create(new long[] {steps}));
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    list.encode(out);
-                }
-            }
+        try (NDManager scratch = manager.newSubManager()) {
+            list.add(scratch.create(new long[] {steps}));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.encode(out);
+            return out.toByteArray();
         }
     }
 
-    /** Restores state written by {@link #save}; the parameter list must be the same. */
+    /**
+     * Restores state written by {@link #save}; the parameter list must be the same. The file must
+     * have the layout this state writes ({@link DjlEncoding#requireStructureOf}) before DJL decodes it.
+     */
     void load(Path file) throws IOException {
         if (firstMoments.isEmpty()) {
             return;
         }
+        byte[] template = encode();
+        String what = "the optimiser state of this model";
+        if (Files.size(file) != template.length) {
+            throw new MalformedFileException(file + " is " + Files.size(file) + " bytes; " + what + " takes "
+                    + template.length + " bytes (truncated, or written for another model).");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        DjlEncoding.requireStructureOf(bytes, 0, template, file.toString(), what);
         NDManager manager = firstMoments.get(0).getManager();
-        try (NDManager scratch = manager.newSubManager(); InputStream in = Files.newInputStream(file)) {
-            NDList list = NDList.decode(scratch, in);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList list = NDList.decode(scratch, bytes);
             int n = firstMoments.size();
-            if (list.size() != 2 * n + 1) {
-                throw new IllegalStateException(file + " holds optimiser state for " + (list.size() - 1) / 2
-                        + " parameters, the model has " + n + "; the checkpoint belongs to another model.");
-            }
             for (int i = 0; i < n; i++) {
                 firstMoments.get(i).set(list.get(i).toByteBuffer());
                 secondMoments.get(i).set(list.get(n + i).toByteBuffer());

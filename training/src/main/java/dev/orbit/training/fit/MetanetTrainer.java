@@ -9,14 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.MalformedModelException;
 import dev.orbit.datasets.zoo.ModelZooDataset;
 import dev.orbit.training.metrics.KendallTau;
 import dev.orbit.training.metrics.RegressionMetrics;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -279,23 +274,16 @@ public final class MetanetTrainer {
     }
 
     private void saveParameters(Path file) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            model.saveParameters(out);
-        }
+        ParameterFiles.save(model, file);
     }
 
     private void loadParameters(Path file, NDManager manager) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            model.loadParameters(manager, in);
-            // Loading replaces the arrays; trainable ones must collect gradients again.
-            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
+        ParameterFiles.load(model, manager, file, false, "this run's model checkpoint");
+        // Loading replaces the arrays; trainable ones must collect gradients again.
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
             }
-        } catch (MalformedModelException e) {
-            throw new IllegalStateException(file + " does not hold this model's parameters (" + e.getMessage()
-                    + "); delete the checkpoint folder to start over.");
         }
     }
 

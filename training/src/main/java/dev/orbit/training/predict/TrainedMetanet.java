@@ -1,6 +1,5 @@
 package dev.orbit.training.predict;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.orbit.datasets.zoo.ZooNormalization;
@@ -18,6 +16,10 @@ import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.training.fit.MetanetConfig;
 import dev.orbit.training.fit.MetanetFactory;
+import dev.orbit.training.fit.ParameterFiles;
+import dev.orbit.training.fit.RunFiles;
+import dev.orbit.training.fit.RunProvenance;
+import dev.orbit.datasets.io.MalformedFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +27,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A fitted metanet as saved in a run folder ({@code RUN/model/}): DJL parameters
@@ -43,6 +44,8 @@ public final class TrainedMetanet implements AutoCloseable {
     public static final String MODEL_FOLDER = "model";
 
     private static final String MODEL_NAME = "metanet";
+    /** The parameter file {@code Model.save} writes for epoch 0. */
+    private static final String PARAMETERS = MODEL_NAME + "-0000.params";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private final Model model;
@@ -50,10 +53,10 @@ public final class TrainedMetanet implements AutoCloseable {
     private final NetworkSpec spec;
     private final ZooNormalization normalization;
     private final String target;
-    private final JsonObject provenance;
+    private final RunProvenance provenance;
 
     private TrainedMetanet(Model model, MetanetConfig config, NetworkSpec spec, ZooNormalization normalization,
-            String target, JsonObject provenance) {
+            String target, RunProvenance provenance) {
         this.model = model;
         this.config = config;
         this.spec = spec;
@@ -65,25 +68,26 @@ public final class TrainedMetanet implements AutoCloseable {
     /**
      * Saves a fitted block and what is needed to use it into {@code modelFolder}.
      *
-     * @param provenance free-form facts: zoo, format, seed, versions, time
+     * @param provenance the zoo, split, seed and build it was trained with
      */
     public static void save(Path modelFolder, Block block, MetanetConfig config, NetworkSpec spec,
-            ZooNormalization normalization, Map<String, ?> provenance) throws IOException {
+            ZooNormalization normalization, RunProvenance provenance) throws IOException {
         Files.createDirectories(modelFolder);
         try (Model model = Model.newInstance(MODEL_NAME)) {
             model.setBlock(block);
             model.setProperty("orbit.model", config.name());
+            model.setProperty("Epoch", "0"); // always PARAMETERS: Model.save would otherwise number a new file
             model.save(modelFolder, MODEL_NAME);
         }
         JsonObject meta = new JsonObject();
         meta.addProperty("format_version", FORMAT_VERSION);
         meta.addProperty("target", normalization.target());
         meta.add("model", JsonParser.parseString(config.toJson()));
-        meta.addProperty("parameters", MODEL_NAME + "-0000.params");
+        meta.addProperty("parameters", PARAMETERS);
         write(modelFolder.resolve("metanet.json"), GSON.toJson(meta));
         write(modelFolder.resolve("spec.json"), spec.toJson());
         normalization.write(modelFolder.resolve("normalization.json"));
-        write(modelFolder.resolve("provenance.json"), GSON.toJson(GSON.toJsonTree(provenance)));
+        write(modelFolder.resolve("provenance.json"), GSON.toJson(provenance.toJson()));
     }
 
     /**
@@ -100,33 +104,40 @@ public final class TrainedMetanet implements AutoCloseable {
             throw new IllegalArgumentException(run + " holds no trained model (expected " + folder.resolve("metanet.json")
                     + "); train one with: orbit train predict-accuracy --out " + run);
         }
-        JsonObject meta = JsonParser.parseString(read(folder.resolve("metanet.json"))).getAsJsonObject();
-        int version = meta.get("format_version").getAsInt();
+        Path metaFile = folder.resolve("metanet.json");
+        JsonObject meta = RunFiles.readObject(metaFile);
+        int version = Integer.parseInt(RunFiles.requireString(meta, "format_version", metaFile));
         if (version != FORMAT_VERSION) {
             throw new IllegalArgumentException(folder.resolve("metanet.json") + " has format version " + version
                     + "; this Orbit reads version " + FORMAT_VERSION + ".");
         }
-        MetanetConfig config = MetanetConfig.fromJson(meta.get("model").toString());
-        NetworkSpec spec = NetworkSpec.fromJson(read(folder.resolve("spec.json")));
+        String target = RunFiles.requireString(meta, "target", metaFile);
+        MetanetConfig config;
+        NetworkSpec spec;
+        RunProvenance provenance;
+        Path specFile = folder.resolve("spec.json");
+        try {
+            config = MetanetConfig.fromJson(String.valueOf(meta.get("model")));
+            spec = NetworkSpec.fromJson(read(specFile));
+            Path prov = folder.resolve("provenance.json");
+            provenance = RunProvenance.fromJson(Files.isRegularFile(prov) ? RunFiles.readObject(prov) : new JsonObject());
+        } catch (RuntimeException e) {
+            throw new MalformedFileException(folder + " holds a model description Orbit cannot read (metanet.json,"
+                    + " spec.json or provenance.json: " + e.getMessage() + ").", e);
+        }
         ZooNormalization normalization = ZooNormalization.read(folder.resolve("normalization.json"));
-        JsonElement prov = Files.isRegularFile(folder.resolve("provenance.json"))
-                ? JsonParser.parseString(read(folder.resolve("provenance.json"))) : new JsonObject();
         Block block = MetanetFactory.create(config, spec);
         Model model = Model.newInstance(MODEL_NAME);
         try {
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(spec));
-            model.load(folder, MODEL_NAME);
-        } catch (MalformedModelException e) {
-            model.close();
-            throw new IllegalArgumentException(folder + " holds parameters that do not fit its model " + config.describe()
-                    + ": " + e.getMessage());
+            ParameterFiles.load(block, model.getNDManager(), folder.resolve(PARAMETERS), true,
+                    "the parameters of " + config.describe());
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
-        return new TrainedMetanet(model, config, spec, normalization, meta.get("target").getAsString(),
-                prov.isJsonObject() ? prov.getAsJsonObject() : new JsonObject());
+        return new TrainedMetanet(model, config, spec, normalization, target, provenance);
     }
 
     /** Predicts the target for one network's canonical flat weights, in the target's units. */
@@ -155,14 +166,36 @@ public final class TrainedMetanet implements AutoCloseable {
             double[] out = new double[z.length];
             for (int i = 0; i < z.length; i++) {
                 out[i] = normalization.denormalizeTarget(z[i]);
+                if (!Double.isFinite(out[i])) {
+                    // Finite weights far outside the zoo's range can still overflow the metanet.
+                    throw new IllegalArgumentException("The prediction for network " + i + " is " + out[i]
+                            + ": its weights (largest magnitude " + maxAbs(networks.get(i))
+                            + ") are far outside what the metanet was trained on.");
+                }
             }
             return out;
         }
     }
 
-    /** Reads a weights file and predicts its target; another architecture is a one-line error. */
+    /**
+     * Reads a weights file and predicts its target; another architecture, a non-finite weight or a
+     * non-finite prediction is a one-line error naming the file.
+     */
     public double predict(Path weightsFile) throws IOException {
-        return predict(WeightsFile.read(weightsFile, spec, "the run's spec"));
+        float[] weights = WeightsFile.read(weightsFile, spec, "the run's spec");
+        try {
+            return predict(weights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(weightsFile + ": " + e.getMessage().replace("network 0", "it"), e);
+        }
+    }
+
+    private static float maxAbs(float[] w) {
+        float m = 0;
+        for (float v : w) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     public MetanetConfig config() {
@@ -181,9 +214,9 @@ public final class TrainedMetanet implements AutoCloseable {
         return normalization;
     }
 
-    /** The provenance facts saved with the model. */
-    public JsonObject provenance() {
-        return provenance.deepCopy();
+    /** Where the model came from, as saved with it. */
+    public RunProvenance provenance() {
+        return provenance;
     }
 
     @Override

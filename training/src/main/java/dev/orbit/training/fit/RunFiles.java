@@ -1,0 +1,83 @@
+package dev.orbit.training.fit;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.orbit.datasets.io.MalformedFileException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The small files of a run folder ({@code run.json}, {@code checkpoint/progress.json}, the model's
+ * JSON): read so that an empty, truncated or hostile file is one line naming it, written so that a
+ * kill never leaves half a file, and names they hold resolved only inside their folder.
+ */
+public final class RunFiles {
+
+    /** JSON files of a run are small; a larger one is not Orbit's. */
+    private static final long MAX_JSON_BYTES = 64L << 20;
+
+    private RunFiles() {}
+
+    /**
+     * A JSON object file.
+     *
+     * @throws MalformedFileException when it is empty, not JSON or not an object
+     */
+    public static JsonObject readObject(Path file) throws IOException {
+        if (Files.size(file) > MAX_JSON_BYTES) {
+            throw new MalformedFileException(file + " is " + Files.size(file) + " bytes, too large for Orbit's JSON.");
+        }
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JsonParseException e) {
+            throw new MalformedFileException(file + " is not valid JSON (truncated or corrupt).", e);
+        }
+        if (!json.isJsonObject()) {
+            throw new MalformedFileException(file + " does not hold a JSON object" + (json.isJsonNull() ? " (it is empty)." : "."));
+        }
+        return json.getAsJsonObject();
+    }
+
+    /** A string field of a JSON object file, or a one-line error naming the file when it is missing. */
+    public static String requireString(JsonObject json, String key, Path file) throws MalformedFileException {
+        JsonElement e = json.get(key);
+        if (e == null || !e.isJsonPrimitive()) {
+            throw new MalformedFileException(file + " has no " + key + "; it is not Orbit's or was cut short.");
+        }
+        return e.getAsString();
+    }
+
+    /** Replaces {@code file} by writing a sibling and renaming it over the file. */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * A file a run file names, inside {@code folder}: a plain file name, no separators, no
+     * {@code ..}, nothing absolute.
+     *
+     * @param namedBy the file that holds the name, for messages
+     * @throws MalformedFileException for a name that would leave the folder
+     */
+    public static Path inside(Path folder, String name, Path namedBy) throws MalformedFileException {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+                || name.contains("\\") || name.indexOf('\0') >= 0 || Path.of(name).isAbsolute()) {
+            throw new MalformedFileException(namedBy + " names '" + name + "', which is not a file in " + folder
+                    + "; refusing to read outside the run folder.");
+        }
+        return folder.resolve(name);
+    }
+}
