@@ -54,11 +54,11 @@ class PredictHostileInputTest {
 
     @Test
     void nonFiniteWeightsAreRefusedNamingTheTensor() throws Exception {
-        // Index 45 lies in the second layer's weight (layer 0 holds 8x4 + 8 = 40 values).
+        // Index 45 lies in the second layer's weight (layer 0 holds 8x4 + 8 = 40 values), element 5.
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             Run r = predict(weights("bad-" + bad + ".npz", 0.1f, 45, bad));
             assertEquals(2, r.exitCode(), r.err());
-            assertOneLine(r.err(), "tensor net.2.weight holds " + (double) bad);
+            assertOneLine(r.err(), "tensor fc1.weight holds " + (double) bad + " at element 5");
         }
         Run ok = predict(weights("ok.npz", 0.1f, 45, 0.2f)); // negative control
         assertEquals(0, ok.exitCode(), ok.err());
