@@ -15,20 +15,20 @@ JAR=training/target/orbit.jar
 WORK=${1:-target/kill-matrix-training}
 EPOCHS=${EPOCHS:-6}
 export OMP_NUM_THREADS=1
-rm -rf "$WORK"
 mkdir -p "$WORK"
 orbit() { java -Dai.djl.pytorch.num_threads=1 -jar "$JAR" "$@"; }
 
-echo "zoo: digits-quick recipe, 200 networks" >&2
+echo "zoo: digits-quick recipe, 200 networks (resumed or kept when already there)" >&2
 orbit zoo generate --recipe digits-quick --networks 200 --out "$WORK/zoo" > "$WORK/zoo.log" 2>&1
+find "$WORK" -mindepth 1 -maxdepth 1 ! -name zoo ! -name zoo.log -exec rm -rf {} +
 
-train() { # OUT
-    orbit train predict-accuracy --zoo "$WORK/zoo" --model nfn-hnp --epochs "$EPOCHS" --patience 0 --seed 3 \
-        --threads 1 --out "$1"
+train() { # OUT (exec: run in the background, the job's pid is the JVM's, so kill -9 reaches it)
+    exec java -Dai.djl.pytorch.num_threads=1 -jar "$JAR" train predict-accuracy --zoo "$WORK/zoo" --model nfn-hnp --hidden-channels 8,8 --head-width 64 \
+        --epochs "$EPOCHS" --patience 0 --seed 3 --threads 1 --out "$1"
 }
 
 echo "reference: uninterrupted run" >&2
-train "$WORK/reference" > "$WORK/reference.log" 2>&1
+(train "$WORK/reference") > "$WORK/reference.log" 2>&1
 
 # Waits (polling every 5 ms, at most 10 min) until the condition holds, then kills the process.
 kill_when() { # PID DESCRIPTION COMMAND...
@@ -65,13 +65,13 @@ PY
 run_point() { # NAME CONDITION...
     local name=$1; shift
     local out="$WORK/$name"
-    train "$out" > "$out.log" 2>&1 &
+    (train "$out") > "$out.log" 2>&1 &
     local pid=$!
     local killed=yes
     kill_when "$pid" "$name" "$@" || killed=no
     wait "$pid" 2>/dev/null || true
     local resumed
-    train "$out" > "$out.rerun.log" 2>&1 || { echo "$name: rerun FAILED: $(tail -1 "$out.rerun.log")"; return; }
+    (train "$out") > "$out.rerun.log" 2>&1 || { echo "$name: rerun FAILED: $(tail -1 "$out.rerun.log")"; return; }
     resumed=$(grep -o "resuming after epoch [0-9]*" "$out.rerun.log" || echo "started over")
     echo "$name | killed: $killed | rerun: $resumed | $(compare "$out")"
 }

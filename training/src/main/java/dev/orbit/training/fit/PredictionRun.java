@@ -110,12 +110,12 @@ public final class PredictionRun {
                 throw new IllegalArgumentException(b.out + " is in use by another training (it holds the lock "
                         + LOCK_FILE + "); wait for it or choose another --out folder.");
             }
-            return execute(source, split, fingerprint);
+            return executeLocked(source, split, fingerprint);
         }
     }
 
     /** The run, with the folder locked: settings, data, fit, model, metrics, report. */
-    private RunSummary execute(ModelZooSource source, ZooSplit split, String fingerprint) throws IOException {
+    private RunSummary executeLocked(ModelZooSource source, ZooSplit split, String fingerprint) throws IOException {
         Path runJson = b.out.resolve(RUN_JSON);
         if (Files.isRegularFile(runJson)) {
             String previous = RunFiles.requireString(RunFiles.readObject(runJson), "fingerprint", runJson);
@@ -124,7 +124,7 @@ public final class PredictionRun {
                         + " seed); choose another --out folder or delete it.");
             }
         }
-        RunFiles.writeAtomically(runJson, GSON.toJson(settings(fingerprint)));
+        writeJson(runJson, settings(fingerprint));
         split.write(b.out.resolve("split.json"));
 
         PrintWriter log = b.progress;

@@ -15,7 +15,7 @@ import java.nio.file.StandardCopyOption;
 /**
  * The small files of a run folder ({@code run.json}, {@code checkpoint/progress.json}, the model's
  * JSON): read so that an empty, truncated or hostile file is one line naming it, written so that a
- * kill never leaves half a file, and names they hold resolved only inside their folder.
+ * kill never leaves half a file.
  */
 public final class RunFiles {
 
@@ -63,21 +63,5 @@ public final class RunFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    /**
-     * A file a run file names, inside {@code folder}: a plain file name, no separators, no
-     * {@code ..}, nothing absolute.
-     *
-     * @param namedBy the file that holds the name, for messages
-     * @throws MalformedFileException for a name that would leave the folder
-     */
-    public static Path inside(Path folder, String name, Path namedBy) throws MalformedFileException {
-        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
-                || name.contains("\\") || name.indexOf('\0') >= 0 || Path.of(name).isAbsolute()) {
-            throw new MalformedFileException(namedBy + " names '" + name + "', which is not a file in " + folder
-                    + "; refusing to read outside the run folder.");
-        }
-        return folder.resolve(name);
     }
 }

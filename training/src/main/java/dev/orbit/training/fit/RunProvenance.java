@@ -24,7 +24,7 @@ import dev.orbit.zoo.format.Provenance;
 public record RunProvenance(String zoo, String zooFormat, String zooDescription, String target, String model,
         long seed, String split, int trainNetworks, String javaVersion, Provenance build) {
 
-    /** The flat JSON of {@code provenance.json}. */
+    /** The flat JSON of {@code provenance.json}: the run's fields, then the build's as a zoo manifest has them. */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("zoo", zoo);
@@ -35,22 +35,22 @@ public record RunProvenance(String zoo, String zooFormat, String zooDescription,
         o.addProperty("seed", seed);
         o.addProperty("split", split);
         o.addProperty("train_networks", trainNetworks);
-        o.addProperty("orbit_version", build.orbitVersion());
-        o.addProperty("djl_version", build.djlVersion());
-        o.addProperty("libtorch_version", build.libtorchVersion());
-        o.addProperty("git_commit", build.gitCommit());
         o.addProperty("java_version", javaVersion);
-        o.addProperty("created", build.createdAt());
+        build.toJson().entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
         return o;
     }
 
-    /** Reads {@link #toJson}; fields a run of an older Orbit lacks (the commit) are null. */
+    /**
+     * Reads {@link #toJson}; fields a run of an older Orbit lacks (the commit) are null, and its
+     * {@code created} stands for {@code created_at}.
+     */
     public static RunProvenance fromJson(JsonObject o) {
         return new RunProvenance(string(o, "zoo"), string(o, "zoo_format"), string(o, "zoo_description"),
                 string(o, "target"), string(o, "model"), o.has("seed") ? o.get("seed").getAsLong() : 0,
                 string(o, "split"), o.has("train_networks") ? o.get("train_networks").getAsInt() : 0,
                 string(o, "java_version"), new Provenance(string(o, "orbit_version"), string(o, "djl_version"),
-                        string(o, "libtorch_version"), string(o, "git_commit"), string(o, "created")));
+                        string(o, "libtorch_version"), string(o, "git_commit"),
+                        string(o, o.has("created_at") ? "created_at" : "created")));
     }
 
     private static String string(JsonObject o, String key) {

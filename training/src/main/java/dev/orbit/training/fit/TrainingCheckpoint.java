@@ -70,11 +70,12 @@ final class TrainingCheckpoint {
                     + " start over.");
         }
         for (String f : new String[] {p.modelFile, p.optimizerFile, p.bestModelFile}) {
+            // A plain checkpoint file name: nothing outside the folder ("../..", absolute paths) is ever read.
             if (f == null || !OWN_FILE.matcher(f).matches()) {
                 throw new MalformedFileException(file + " names '" + f + "', which is not a checkpoint file of this"
                         + " folder; refusing to read outside the run folder.");
             }
-            if (!Files.isRegularFile(RunFiles.inside(folder, f, file))) {
+            if (!Files.isRegularFile(folder.resolve(f))) {
                 throw new MalformedFileException(file + " names " + f + ", which is missing; delete the folder to"
                         + " start over.");
             }

@@ -106,19 +106,18 @@ public final class TrainedMetanet implements AutoCloseable {
         }
         Path metaFile = folder.resolve("metanet.json");
         JsonObject meta = RunFiles.readObject(metaFile);
-        int version = Integer.parseInt(RunFiles.requireString(meta, "format_version", metaFile));
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException(folder.resolve("metanet.json") + " has format version " + version
-                    + "; this Orbit reads version " + FORMAT_VERSION + ".");
+        String version = RunFiles.requireString(meta, "format_version", metaFile);
+        if (!version.equals(Integer.toString(FORMAT_VERSION))) {
+            throw new IllegalArgumentException(metaFile + " has format version " + version + "; this Orbit reads version "
+                    + FORMAT_VERSION + ".");
         }
         String target = RunFiles.requireString(meta, "target", metaFile);
         MetanetConfig config;
         NetworkSpec spec;
         RunProvenance provenance;
-        Path specFile = folder.resolve("spec.json");
         try {
             config = MetanetConfig.fromJson(String.valueOf(meta.get("model")));
-            spec = NetworkSpec.fromJson(read(specFile));
+            spec = NetworkSpec.fromJson(read(folder.resolve("spec.json")));
             Path prov = folder.resolve("provenance.json");
             provenance = RunProvenance.fromJson(Files.isRegularFile(prov) ? RunFiles.readObject(prov) : new JsonObject());
         } catch (RuntimeException e) {
@@ -145,8 +144,17 @@ public final class TrainedMetanet implements AutoCloseable {
         return predict(List.of(weights))[0];
     }
 
-    /** Predicts the target for several networks. */
+    /** Predicts the target for several networks; a non-finite prediction is an error naming the network. */
     public double[] predict(List<float[]> networks) {
+        double[] out = forward(networks);
+        for (int i = 0; i < out.length; i++) {
+            requireFinite(out[i], networks.get(i), "network " + i);
+        }
+        return out;
+    }
+
+    /** The denormalised outputs for several networks. */
+    private double[] forward(List<float[]> networks) {
         int p = Math.toIntExact(spec.parameterCount());
         float[] all = new float[networks.size() * p];
         for (int i = 0; i < networks.size(); i++) {
@@ -166,12 +174,6 @@ public final class TrainedMetanet implements AutoCloseable {
             double[] out = new double[z.length];
             for (int i = 0; i < z.length; i++) {
                 out[i] = normalization.denormalizeTarget(z[i]);
-                if (!Double.isFinite(out[i])) {
-                    // Finite weights far outside the zoo's range can still overflow the metanet.
-                    throw new IllegalArgumentException("The prediction for network " + i + " is " + out[i]
-                            + ": its weights (largest magnitude " + maxAbs(networks.get(i))
-                            + ") are far outside what the metanet was trained on.");
-                }
             }
             return out;
         }
@@ -183,19 +185,21 @@ public final class TrainedMetanet implements AutoCloseable {
      */
     public double predict(Path weightsFile) throws IOException {
         float[] weights = WeightsFile.read(weightsFile, spec, "the run's spec");
-        try {
-            return predict(weights);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(weightsFile + ": " + e.getMessage().replace("network 0", "it"), e);
-        }
+        double y = forward(List.of(weights))[0];
+        requireFinite(y, weights, weightsFile.toString());
+        return y;
     }
 
-    private static float maxAbs(float[] w) {
-        float m = 0;
-        for (float v : w) {
-            m = Math.max(m, Math.abs(v));
+    /** Finite weights far outside the zoo's range can still overflow the metanet: never return that as a result. */
+    private static void requireFinite(double prediction, float[] weights, String network) {
+        if (!Double.isFinite(prediction)) {
+            float largest = 0;
+            for (float w : weights) {
+                largest = Math.max(largest, Math.abs(w));
+            }
+            throw new IllegalArgumentException(network + ": the prediction is " + prediction + "; its weights (largest"
+                    + " magnitude " + largest + ") are far outside what the metanet was trained on.");
         }
-        return m;
     }
 
     public MetanetConfig config() {

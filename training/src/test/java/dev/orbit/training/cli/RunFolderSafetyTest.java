@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.orbit.datasets.io.FolderLock;
+import dev.orbit.training.OrbitVersion;
+import dev.orbit.training.fit.RunProvenance;
+import dev.orbit.training.predict.TrainedMetanet;
 import dev.orbit.training.cli.TrainPredictAccuracyCommandTest.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +67,22 @@ class RunFolderSafetyTest {
     static Path checkpointFile(Path run, String prefix) throws IOException {
         try (Stream<Path> files = Files.list(run.resolve("checkpoint"))) {
             return files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void theRunRecordsTheVersionsAndCommitOfItsBuild() throws Exception {
+        Properties build = OrbitVersion.properties();
+        String commit = OrbitVersion.gitCommit(build);
+        JsonObject saved = JsonParser.parseString(Files.readString(run.resolve("model/provenance.json"))).getAsJsonObject();
+        assertEquals(build.getProperty("version"), saved.get("orbit_version").getAsString());
+        assertEquals(commit, saved.has("git_commit") ? saved.get("git_commit").getAsString() : null);
+        try (TrainedMetanet model = TrainedMetanet.load(run)) {
+            RunProvenance p = model.provenance();
+            assertEquals(commit, p.build().gitCommit());
+            assertEquals(build.getProperty("djl"), p.build().djlVersion());
+            assertEquals("statnn", p.model().split(" ")[0]);
+            assertEquals(0, p.seed());
         }
     }
 
