@@ -105,8 +105,8 @@ public final class DjlEncoding {
     public static void requireStructureOf(byte[] file, int offset, byte[] template, String source, String what)
             throws MalformedFileException {
         if (file.length - offset != template.length) {
-            throw new MalformedFileException(source + " is " + file.length + " bytes; " + what + " take "
-                    + (offset + template.length) + " bytes (truncated, or written for another model).");
+            throw new MalformedFileException(source + " is " + file.length + " bytes; expected " + (offset + template.length)
+                    + " for " + what + " (truncated, or written for another model).");
         }
         int pos = 0;
         for (Record r : records(template, "the template")) {

@@ -8,10 +8,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.orbit.datasets.io.DjlEncoding;
-import dev.orbit.datasets.io.MalformedFileException;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,23 +165,16 @@ final class AdamState {
 
     /**
      * Restores state written by {@link #save}; the parameter list must be the same. The file must
-     * have the layout this state writes ({@link DjlEncoding#requireStructureOf}) before DJL decodes it.
+     * have the layout this state writes ({@link ParameterFiles#openChecked}) before DJL decodes it.
      */
     void load(Path file) throws IOException {
         if (firstMoments.isEmpty()) {
             return;
         }
-        byte[] template = encode();
-        String what = "the optimiser state of this model";
-        if (Files.size(file) != template.length) {
-            throw new MalformedFileException(file + " is " + Files.size(file) + " bytes; " + what + " takes "
-                    + template.length + " bytes (truncated, or written for another model).");
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        DjlEncoding.requireStructureOf(bytes, 0, template, file.toString(), what);
         NDManager manager = firstMoments.get(0).getManager();
-        try (NDManager scratch = manager.newSubManager()) {
-            NDList list = NDList.decode(scratch, bytes);
+        try (NDManager scratch = manager.newSubManager();
+                InputStream in = ParameterFiles.openChecked(file, encode(), false, "the optimiser state of this model")) {
+            NDList list = NDList.decode(scratch, in);
             int n = firstMoments.size();
             for (int i = 0; i < n; i++) {
                 firstMoments.get(i).set(list.get(i).toByteBuffer());

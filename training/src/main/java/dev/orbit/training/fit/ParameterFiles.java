@@ -45,20 +45,32 @@ public final class ParameterFiles {
      */
     public static void load(Block block, NDManager manager, Path file, boolean modelFile, String what)
             throws IOException {
-        byte[] template = encode(block);
-        long size = Files.size(file);
-        if (size > template.length + (modelFile ? MAX_MODEL_HEADER : 0)) {
-            throw new MalformedFileException(file + " is " + size + " bytes; " + what + " take " + template.length
-                    + " bytes (written for another model).");
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        int offset = modelFile ? DjlEncoding.modelHeaderLength(bytes, file.toString()) : 0;
-        DjlEncoding.requireStructureOf(bytes, offset, template, file.toString(), what);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, bytes.length - offset))) {
+        try (DataInputStream in = openChecked(file, encode(block), modelFile, what)) {
             block.loadParameters(manager, in);
         } catch (MalformedModelException e) {
             throw new MalformedFileException(file + " does not hold " + what + " (" + e.getMessage() + ").", e);
         }
+    }
+
+    /**
+     * The file's encoding, from where the block's (or optimiser's) arrays start, once checked
+     * against {@code template}, the bytes Orbit itself writes for the same block: the size first,
+     * before anything is read, then the layout ({@link DjlEncoding#requireStructureOf}).
+     *
+     * @param modelFile true when a {@code Model.save} header comes first
+     */
+    static DataInputStream openChecked(Path file, byte[] template, boolean modelFile, String what)
+            throws IOException {
+        long size = Files.size(file);
+        if (size < template.length || size > template.length + (modelFile ? MAX_MODEL_HEADER : 0)) {
+            throw new MalformedFileException(file + " is " + size + " bytes; expected " + template.length
+                    + (modelFile ? " and a model header" : "") + " for " + what
+                    + " (truncated, or written for another model).");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        int offset = modelFile ? DjlEncoding.modelHeaderLength(bytes, file.toString()) : 0;
+        DjlEncoding.requireStructureOf(bytes, offset, template, file.toString(), what);
+        return new DataInputStream(new ByteArrayInputStream(bytes, offset, bytes.length - offset));
     }
 
     /** The bytes {@code block.saveParameters} writes: the layout a file for this block must have. */
