@@ -66,7 +66,7 @@ public final class ZooSources {
      */
     public static Format detect(Path folder) throws IOException {
         if (Files.isRegularFile(folder)) {
-            throw new IllegalArgumentException(folder + " is a file; a zoo is a folder.");
+            throw new IllegalArgumentException(folder + " is a file, not a zoo folder.");
         }
         if (!Files.isDirectory(folder)) {
             throw new NoSuchFileException(folder.toString());

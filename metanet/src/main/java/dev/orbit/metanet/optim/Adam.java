@@ -9,8 +9,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,36 +174,43 @@ public final class Adam {
 
     /** Writes the moments and the step count (DJL's NDList encoding). */
     public void save(Path file) throws IOException {
+        Files.write(file, encode());
+    }
+
+    /** The bytes {@link #save} writes: a reader checks a file against this layout before decoding it. */
+    public byte[] encode() throws IOException {
         NDManager manager = firstMoments.isEmpty() ? null : firstMoments.get(0).getManager();
+        if (manager == null) {
+            return new byte[0];
+        }
         NDList list = new NDList();
         list.addAll(firstMoments);
         list.addAll(secondMoments);
-        if (manager != null) {
-            try (NDManager scratch = manager.newSubManager()) {
-                list.add(scratch.create(new long[] {steps}));
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    list.encode(out);
-                }
-            }
+        try (NDManager scratch = manager.newSubManager()) {
+            list.add(scratch.create(new long[] {steps}));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            list.encode(out);
+            return out.toByteArray();
         }
     }
 
-    /** Restores state written by {@link #save}; the parameter list must be the same. */
-    public void load(Path file) throws IOException {
+    /**
+     * Restores state written by {@link #save} from a stream the caller has checked against
+     * {@link #encode()}'s layout (DJL's decoder allocates what a file declares); the parameter list
+     * must be the same.
+     */
+    public void load(InputStream in) throws IOException {
         if (firstMoments.isEmpty()) {
             return;
         }
         NDManager manager = firstMoments.get(0).getManager();
-        try (NDManager scratch = manager.newSubManager(); InputStream in = Files.newInputStream(file)) {
+        try (NDManager scratch = manager.newSubManager()) {
             NDList list = NDList.decode(scratch, in);
             int n = firstMoments.size();
-            if (list.size() != 2 * n + 1) {
-                throw new IllegalStateException(file + " holds optimiser state for " + (list.size() - 1) / 2
-                        + " parameters, the model has " + n + "; the checkpoint belongs to another model.");
-            }
             for (int i = 0; i < n; i++) {
-                firstMoments.get(i).set(list.get(i).toByteBuffer());
-                secondMoments.get(i).set(list.get(n + i).toByteBuffer());
+                // indexed copies: NDArray.set(Buffer) makes libtorch print a deprecation warning
+                firstMoments.get(i).set(new NDIndex("..."), list.get(i));
+                secondMoments.get(i).set(new NDIndex("..."), list.get(n + i));
             }
             steps = list.get(2 * n).toLongArray()[0];
         }

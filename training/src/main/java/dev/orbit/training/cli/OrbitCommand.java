@@ -1,5 +1,6 @@
 package dev.orbit.training.cli;
 
+import dev.orbit.training.OrbitVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -79,7 +79,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 out.toAbsolutePath().normalize(), networks, recipe.architecture().replace("mlp:", ""), recipe.name());
         log.flush();
         ZooGenerator.Result generated = ZooGenerator.generate(zoo, recipe, ImageDatasets.load(recipe.dataset(), null),
-                ZooGenerateCommand.provenance(), ZooWriter.Options.defaults(),
+                dev.orbit.training.OrbitVersion.buildProvenance(), ZooWriter.Options.defaults(),
                 ZooGenerateCommand.progressPrinter(zoo, spec.commandLine().getErr()));
         log.printf("Zoo %s: %d networks, %d checkpoints.%n", zoo, generated.networks(), generated.rows());
 

@@ -2,6 +2,7 @@ package dev.orbit.training.cli;
 
 import dev.orbit.datasets.images.ImageDatasets;
 import dev.orbit.datasets.images.ImageSplit;
+import dev.orbit.training.OrbitVersion;
 import dev.orbit.zoo.ZooGenerator;
 import dev.orbit.zoo.format.Provenance;
 import dev.orbit.zoo.format.ZooWriter;
@@ -12,7 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,9 +107,17 @@ final class ZooGenerateCommand extends ZooSubcommand {
         if ((networks != null && networks < 1) || (epochs != null && epochs < 1)) {
             throw userError("--networks and --epochs must be at least 1");
         }
+        if (!(commitMinutes > 0) || Double.isInfinite(commitMinutes)) {
+            throw userError("--commit-minutes must be a positive number of minutes, got " + commitMinutes);
+        }
+        String datasetName = dataset != null ? dataset : preset.dataset();
+        if (dataDir != null && ImageDatasets.DIGITS.equals(datasetName.toLowerCase(Locale.ROOT))) {
+            // Refused, not ignored: a user naming a folder expects its files to be used.
+            throw userError("--data-dir does not apply to digits, which is bundled with Orbit; leave it out");
+        }
         // before loading data or planning members: a zoo too large to plan is refused at once
         ZooWriter.requirePlannable(networks != null ? networks : preset.networks(), checkpoints != null ? checkpoints.size() : 1);
-        ImageSplit data = ImageDatasets.load(dataset != null ? dataset : preset.dataset(), dataDir);
+        ImageSplit data = ImageDatasets.load(datasetName, dataDir);
         String architecture = arch == null ? null
                 : ZooArchitecture.parse(arch, 1, data.train().height(), data.train().width());
         ZooRecipe base = preset != null ? preset
@@ -118,7 +127,7 @@ final class ZooGenerateCommand extends ZooSubcommand {
         ZooWriter.requirePlannable(zoo.networks(), zoo.training().checkpointEpochs().size());
         ZooWriter.Options writerOptions = ZooWriter.Options.defaults().withShardRows(shardRows)
                 .withMaxCommitInterval(Duration.ofMillis((long) (commitMinutes * 60_000)));
-        ZooGenerator.Result result = ZooGenerator.generate(out, zoo, data, provenance(), writerOptions,
+        ZooGenerator.Result result = ZooGenerator.generate(out, zoo, data, OrbitVersion.buildProvenance(), writerOptions,
                 progressPrinter(out, err()));
         if (result.incompleteNetworks().length > 0) {
             err().println("Warning: " + result.incompleteNetworks().length
@@ -127,13 +136,6 @@ final class ZooGenerateCommand extends ZooSubcommand {
         out().println("Zoo " + out + ": " + result.networks() + " networks, " + result.rows() + " checkpoints in "
                 + result.shards() + " shards.");
         return 0;
-    }
-
-    /** This Orbit build and its engine, as a zoo records them. */
-    static Provenance provenance() {
-        Properties v = OrbitVersion.properties();
-        return Provenance.of(v.getProperty("version"), v.getProperty("djl"), v.getProperty("libtorch"),
-                OrbitVersion.gitCommit(v));
     }
 
     /** Says what a generation resumes and trains, and draws its progress bar, on {@code err}. */

@@ -1,5 +1,6 @@
 package dev.orbit.training.fit;
 
+import dev.orbit.training.model.ParameterFiles;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,10 +16,6 @@ import dev.orbit.metanet.optim.Adam;
 import dev.orbit.training.metrics.KendallTau;
 import dev.orbit.training.metrics.RegressionMetrics;
 import dev.orbit.training.model.MetanetFactory;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -100,7 +97,11 @@ public final class MetanetTrainer {
                         + " target or seed); use another output folder or delete it.");
             }
             loadParameters(folder.resolve(state.modelFile), manager);
-            adam.load(folder.resolve(state.optimizerFile));
+            Path optimizerFile = folder.resolve(state.optimizerFile);
+            try (java.io.InputStream in = ParameterFiles.openChecked(optimizerFile, adam.encode(), false,
+                    "the optimiser state of this model")) {
+                adam.load(in);
+            }
             resumedFrom = state.epochsCompleted;
             if (progress != null && resumedFrom > 0) {
                 progress.printf(Locale.ROOT, "resuming after epoch %d of %d (best validation tau %.4f at epoch %d)%n",
@@ -280,23 +281,16 @@ public final class MetanetTrainer {
     }
 
     private void saveParameters(Path file) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            model.saveParameters(out);
-        }
+        ParameterFiles.save(model, file);
     }
 
     private void loadParameters(Path file, NDManager manager) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            model.loadParameters(manager, in);
-            // Loading replaces the arrays; trainable ones must collect gradients again.
-            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
+        ParameterFiles.load(model, manager, file, false, "this run's model checkpoint");
+        // Loading replaces the arrays; trainable ones must collect gradients again.
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
             }
-        } catch (MalformedModelException e) {
-            throw new IllegalStateException(file + " does not hold this model's parameters (" + e.getMessage()
-                    + "); delete the checkpoint folder to start over.");
         }
     }
 

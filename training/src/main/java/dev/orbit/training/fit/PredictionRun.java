@@ -1,16 +1,19 @@
 package dev.orbit.training.fit;
 
+import dev.orbit.training.model.RunProvenance;
+import dev.orbit.training.model.RunFiles;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.orbit.datasets.io.FolderLock;
 import dev.orbit.datasets.zoo.ModelZooDataset;
 import dev.orbit.datasets.zoo.ModelZooSource;
 import dev.orbit.datasets.zoo.SymmetryAugmentation;
 import dev.orbit.datasets.zoo.ZooNormalization;
 import dev.orbit.datasets.zoo.ZooSplit;
-import dev.orbit.training.cli.OrbitVersion;
+import dev.orbit.training.OrbitVersion;
 import dev.orbit.training.metrics.RegressionMetrics;
 import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.model.MetanetFactory;
@@ -18,16 +21,15 @@ import dev.orbit.training.predict.TrainedMetanet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * One "predict a target from weights" experiment, end to end, in a run folder:
@@ -43,6 +45,10 @@ import java.util.Properties;
  */
 public final class PredictionRun {
 
+    /** The run's settings; its presence marks a folder as a run of this command. */
+    static final String RUN_JSON = "run.json";
+    /** Held while a run writes its folder: one training per folder. */
+    static final String LOCK_FILE = ".orbit-run.lock";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** How training samples are augmented. */
@@ -100,15 +106,26 @@ public final class PredictionRun {
         resolveLoss(source, split);
         normalizeWeights = b.normalizeWeights != null ? b.normalizeWeights
                 : MetanetFactory.readsStandardisedWeights(model.name());
-        Files.createDirectories(b.out);
         String fingerprint = fingerprint(split);
-        Path runJson = b.out.resolve("run.json");
+        requireOwnFolder(b.out);
+        Files.createDirectories(b.out);
+        try (FolderLock lock = FolderLock.tryAcquire(b.out, LOCK_FILE)) {
+            if (lock == null) {
+                throw new IllegalArgumentException(b.out + " is in use by another training (it holds the lock "
+                        + LOCK_FILE + "); wait for it or choose another --out folder.");
+            }
+            return executeLocked(source, split, fingerprint);
+        }
+    }
+
+    /** The run, with the folder locked: settings, data, fit, model, metrics, report. */
+    private RunSummary executeLocked(ModelZooSource source, ZooSplit split, String fingerprint) throws IOException {
+        Path runJson = b.out.resolve(RUN_JSON);
         if (Files.isRegularFile(runJson)) {
-            String previous = JsonParser.parseString(Files.readString(runJson)).getAsJsonObject().get("fingerprint")
-                    .getAsString();
+            String previous = RunFiles.requireString(RunFiles.readObject(runJson), "fingerprint", runJson);
             if (!previous.equals(fingerprint)) {
-                throw new IllegalStateException(b.out + " holds a different run (another zoo, model, target, split or seed);"
-                        + " choose another --out folder or delete it.");
+                throw new IllegalArgumentException(b.out + " holds a different run (another zoo, model, target, split or"
+                        + " seed); choose another --out folder or delete it.");
             }
         }
         writeJson(runJson, settings(fingerprint));
@@ -161,6 +178,28 @@ public final class PredictionRun {
                     t == null ? Double.NaN : t.rSquared(), t == null ? Double.NaN : t.rmse(),
                     result.validation().kendallTau(), result.epochs(), result.bestEpoch(), result.fitSeconds(),
                     result.networksPerSecond(), b.out, report);
+        }
+    }
+
+    /**
+     * A run folder is new, empty, or a run of this command ({@code run.json}); anything else is
+     * refused before a file is written, so a run never overwrites or deletes what it did not write.
+     */
+    private static void requireOwnFolder(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + " is a file, not a run folder; choose a folder for --out.");
+        }
+        if (!Files.isDirectory(out) || Files.isRegularFile(out.resolve(RUN_JSON))) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(out)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!name.equals(LOCK_FILE) && !name.equals(RUN_JSON + ".tmp")) {
+                    throw new IllegalArgumentException(out + " is not empty and holds no " + RUN_JSON + " (found " + name
+                            + "), so it is not a run of this command; choose an empty or new --out folder.");
+                }
+            }
         }
     }
 
@@ -224,23 +263,9 @@ public final class PredictionRun {
         return o;
     }
 
-    private Map<String, Object> provenance(ZooSplit split) {
-        Properties v = OrbitVersion.properties();
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("zoo", b.zoo);
-        p.put("zoo_format", b.format);
-        p.put("zoo_description", b.source.describe());
-        p.put("target", b.target);
-        p.put("model", model.describe());
-        p.put("seed", fit.seed());
-        p.put("split", b.splitName);
-        p.put("train_networks", split.train().length);
-        p.put("orbit_version", v.getProperty("version", "unknown"));
-        p.put("djl_version", v.getProperty("djl", "unknown"));
-        p.put("libtorch_version", v.getProperty("libtorch", "unknown"));
-        p.put("java_version", System.getProperty("java.version"));
-        p.put("created", Instant.now().toString());
-        return p;
+    private RunProvenance provenance(ZooSplit split) {
+        return new RunProvenance(b.zoo, b.format, b.source.describe(), b.target, model.describe(), fit.seed(),
+                b.splitName, split.train().length, System.getProperty("java.version"), OrbitVersion.buildProvenance());
     }
 
     private Map<String, Object> metrics(FitResult r, ZooSplit split) {
@@ -275,7 +300,7 @@ public final class PredictionRun {
     }
 
     private static void writeJson(Path file, JsonObject json) throws IOException {
-        Files.writeString(file, GSON.toJson(json), StandardCharsets.UTF_8);
+        RunFiles.writeAtomically(file, GSON.toJson(json));
     }
 
     /** Builds a {@link PredictionRun}: source, target, model, split and output folder are required. */

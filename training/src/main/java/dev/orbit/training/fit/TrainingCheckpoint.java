@@ -1,18 +1,18 @@
 package dev.orbit.training.fit;
 
+import dev.orbit.training.model.RunFiles;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import dev.orbit.datasets.io.MalformedFileException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The state of a fit after a finished epoch, in a folder: {@code progress.json} (epoch count,
@@ -25,6 +25,8 @@ final class TrainingCheckpoint {
     static final int VERSION = 1;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
     private static final String PROGRESS = "progress.json";
+    /** The per-epoch files {@link #epochFile} names: the only files besides progress.json this class writes or deletes. */
+    private static final Pattern OWN_FILE = Pattern.compile("(model|best)-\\d{4,}\\.params|adam-\\d{4,}\\.ndlist");
 
     /** The JSON of progress.json. */
     static final class Progress {
@@ -59,17 +61,24 @@ final class TrainingCheckpoint {
         }
         Progress p;
         try {
-            p = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Progress.class);
+            p = GSON.fromJson(RunFiles.readObject(file), Progress.class);
         } catch (JsonParseException e) {
-            throw new IllegalStateException(file + " is not a readable checkpoint (" + e.getMessage()
-                    + "); delete the folder to start over.");
+            throw new MalformedFileException(file + " is not a readable checkpoint (" + e.getMessage()
+                    + "); delete the folder to start over.", e);
         }
-        if (p == null || p.version != VERSION) {
-            throw new IllegalStateException(file + " was written by another version of Orbit; delete the folder to start over.");
+        if (p.version != VERSION) {
+            throw new MalformedFileException(file + " was written by another version of Orbit; delete the folder to"
+                    + " start over.");
         }
         for (String f : new String[] {p.modelFile, p.optimizerFile, p.bestModelFile}) {
-            if (f == null || !Files.isRegularFile(folder.resolve(f))) {
-                throw new IllegalStateException(file + " names " + f + ", which is missing; delete the folder to start over.");
+            // A plain checkpoint file name: nothing outside the folder ("../..", absolute paths) is ever read.
+            if (f == null || !OWN_FILE.matcher(f).matches()) {
+                throw new MalformedFileException(file + " names '" + f + "', which is not a checkpoint file of this"
+                        + " folder; refusing to read outside the run folder.");
+            }
+            if (!Files.isRegularFile(folder.resolve(f))) {
+                throw new MalformedFileException(file + " names " + f + ", which is missing; delete the folder to"
+                        + " start over.");
             }
         }
         return p;
@@ -80,20 +89,18 @@ final class TrainingCheckpoint {
         return folder.resolve(String.format("%s-%04d.%s", stem, epoch, extension));
     }
 
-    /** Commits progress (after its files were written) and deletes files it no longer names. */
+    /**
+     * Commits progress (after its files were written) and deletes the checkpoint files it no longer
+     * names. Only files this class writes are deleted: anything else in the folder is left alone.
+     */
     void commit(Progress progress) throws IOException {
         Files.createDirectories(folder);
-        Path tmp = folder.resolve(PROGRESS + ".tmp");
-        Files.writeString(tmp, GSON.toJson(progress), StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, folder.resolve(PROGRESS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, folder.resolve(PROGRESS), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Set<String> keep = Set.of(PROGRESS, progress.modelFile, progress.optimizerFile, progress.bestModelFile);
+        RunFiles.writeAtomically(folder.resolve(PROGRESS), GSON.toJson(progress));
+        Set<String> keep = Set.of(progress.modelFile, progress.optimizerFile, progress.bestModelFile);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
             for (Path f : files) {
-                if (!keep.contains(f.getFileName().toString())) {
+                String name = f.getFileName().toString();
+                if (OWN_FILE.matcher(name).matches() && !keep.contains(name)) {
                     Files.deleteIfExists(f);
                 }
             }

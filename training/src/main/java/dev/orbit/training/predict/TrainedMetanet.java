@@ -1,6 +1,5 @@
 package dev.orbit.training.predict;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,14 +9,17 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.orbit.datasets.io.MalformedFileException;
 import dev.orbit.datasets.zoo.ZooNormalization;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.model.MetanetFactory;
+import dev.orbit.training.model.ParameterFiles;
+import dev.orbit.training.model.RunFiles;
+import dev.orbit.training.model.RunProvenance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +27,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A fitted metanet as saved in a run folder ({@code RUN/model/}): DJL parameters
@@ -43,6 +44,8 @@ public final class TrainedMetanet implements AutoCloseable {
     public static final String MODEL_FOLDER = "model";
 
     private static final String MODEL_NAME = "metanet";
+    /** The parameter file {@code Model.save} writes for epoch 0. */
+    private static final String PARAMETERS = MODEL_NAME + "-0000.params";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private final Model model;
@@ -50,10 +53,10 @@ public final class TrainedMetanet implements AutoCloseable {
     private final NetworkSpec spec;
     private final ZooNormalization normalization;
     private final String target;
-    private final JsonObject provenance;
+    private final RunProvenance provenance;
 
     private TrainedMetanet(Model model, MetanetConfig config, NetworkSpec spec, ZooNormalization normalization,
-            String target, JsonObject provenance) {
+            String target, RunProvenance provenance) {
         this.model = model;
         this.config = config;
         this.spec = spec;
@@ -65,25 +68,26 @@ public final class TrainedMetanet implements AutoCloseable {
     /**
      * Saves a fitted block and what is needed to use it into {@code modelFolder}.
      *
-     * @param provenance free-form facts: zoo, format, seed, versions, time
+     * @param provenance the zoo, split, seed and build it was trained with
      */
     public static void save(Path modelFolder, Block block, MetanetConfig config, NetworkSpec spec,
-            ZooNormalization normalization, Map<String, ?> provenance) throws IOException {
+            ZooNormalization normalization, RunProvenance provenance) throws IOException {
         Files.createDirectories(modelFolder);
         try (Model model = Model.newInstance(MODEL_NAME)) {
             model.setBlock(block);
             model.setProperty("orbit.model", config.name());
+            model.setProperty("Epoch", "0"); // always PARAMETERS: Model.save would otherwise number a new file
             model.save(modelFolder, MODEL_NAME);
         }
         JsonObject meta = new JsonObject();
         meta.addProperty("format_version", FORMAT_VERSION);
         meta.addProperty("target", normalization.target());
         meta.add("model", JsonParser.parseString(config.toJson()));
-        meta.addProperty("parameters", MODEL_NAME + "-0000.params");
+        meta.addProperty("parameters", PARAMETERS);
         write(modelFolder.resolve("metanet.json"), GSON.toJson(meta));
         write(modelFolder.resolve("spec.json"), spec.toJson());
         normalization.write(modelFolder.resolve("normalization.json"));
-        write(modelFolder.resolve("provenance.json"), GSON.toJson(GSON.toJsonTree(provenance)));
+        write(modelFolder.resolve("provenance.json"), GSON.toJson(provenance.toJson()));
     }
 
     /**
@@ -100,33 +104,39 @@ public final class TrainedMetanet implements AutoCloseable {
             throw new IllegalArgumentException(run + " holds no trained model (expected " + folder.resolve("metanet.json")
                     + "); train one with: orbit train predict-accuracy --out " + run);
         }
-        JsonObject meta = JsonParser.parseString(read(folder.resolve("metanet.json"))).getAsJsonObject();
-        int version = meta.get("format_version").getAsInt();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException(folder.resolve("metanet.json") + " has format version " + version
-                    + "; this Orbit reads version " + FORMAT_VERSION + ".");
+        Path metaFile = folder.resolve("metanet.json");
+        JsonObject meta = RunFiles.readObject(metaFile);
+        String version = RunFiles.requireString(meta, "format_version", metaFile);
+        if (!version.equals(Integer.toString(FORMAT_VERSION))) {
+            throw new IllegalArgumentException(metaFile + " has format version " + version + "; this Orbit reads version "
+                    + FORMAT_VERSION + ".");
         }
-        MetanetConfig config = MetanetConfig.fromJson(meta.get("model").toString());
-        NetworkSpec spec = NetworkSpec.fromJson(read(folder.resolve("spec.json")));
+        String target = RunFiles.requireString(meta, "target", metaFile);
+        MetanetConfig config;
+        NetworkSpec spec;
+        RunProvenance provenance;
+        try {
+            config = MetanetConfig.fromJson(String.valueOf(meta.get("model")));
+            spec = NetworkSpec.fromJson(read(folder.resolve("spec.json")));
+            Path prov = folder.resolve("provenance.json");
+            provenance = RunProvenance.fromJson(Files.isRegularFile(prov) ? RunFiles.readObject(prov) : new JsonObject());
+        } catch (RuntimeException e) {
+            throw new MalformedFileException(folder + " holds a model description Orbit cannot read (metanet.json,"
+                    + " spec.json or provenance.json: " + e.getMessage() + ").", e);
+        }
         ZooNormalization normalization = ZooNormalization.read(folder.resolve("normalization.json"));
-        JsonElement prov = Files.isRegularFile(folder.resolve("provenance.json"))
-                ? JsonParser.parseString(read(folder.resolve("provenance.json"))) : new JsonObject();
         Block block = MetanetFactory.create(config, spec);
         Model model = Model.newInstance(MODEL_NAME);
         try {
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(spec));
-            model.load(folder, MODEL_NAME);
-        } catch (MalformedModelException e) {
-            model.close();
-            throw new IllegalArgumentException(folder + " holds parameters that do not fit its model " + config.describe()
-                    + ": " + e.getMessage());
+            ParameterFiles.load(block, model.getNDManager(), folder.resolve(PARAMETERS), true,
+                    "the parameters of " + config.describe());
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
-        return new TrainedMetanet(model, config, spec, normalization, meta.get("target").getAsString(),
-                prov.isJsonObject() ? prov.getAsJsonObject() : new JsonObject());
+        return new TrainedMetanet(model, config, spec, normalization, target, provenance);
     }
 
     /** Predicts the target for one network's canonical flat weights, in the target's units. */
@@ -134,8 +144,17 @@ public final class TrainedMetanet implements AutoCloseable {
         return predict(List.of(weights))[0];
     }
 
-    /** Predicts the target for several networks. */
+    /** Predicts the target for several networks; a non-finite prediction is an error naming the network. */
     public double[] predict(List<float[]> networks) {
+        double[] out = forward(networks);
+        for (int i = 0; i < out.length; i++) {
+            requireFinite(out[i], networks.get(i), "network " + i);
+        }
+        return out;
+    }
+
+    /** The denormalised outputs for several networks. */
+    private double[] forward(List<float[]> networks) {
         int p = Math.toIntExact(spec.parameterCount());
         float[] all = new float[networks.size() * p];
         for (int i = 0; i < networks.size(); i++) {
@@ -160,9 +179,27 @@ public final class TrainedMetanet implements AutoCloseable {
         }
     }
 
-    /** Reads a weights file and predicts its target; another architecture is a one-line error. */
+    /**
+     * Reads a weights file and predicts its target; another architecture, a non-finite weight or a
+     * non-finite prediction is a one-line error naming the file.
+     */
     public double predict(Path weightsFile) throws IOException {
-        return predict(WeightsFile.read(weightsFile, spec, "the run's spec"));
+        float[] weights = WeightsFile.read(weightsFile, spec, "the run's spec");
+        double y = forward(List.of(weights))[0];
+        requireFinite(y, weights, weightsFile.toString());
+        return y;
+    }
+
+    /** Finite weights far outside the zoo's range can still overflow the metanet: never return that as a result. */
+    private static void requireFinite(double prediction, float[] weights, String network) {
+        if (!Double.isFinite(prediction)) {
+            float largest = 0;
+            for (float w : weights) {
+                largest = Math.max(largest, Math.abs(w));
+            }
+            throw new IllegalArgumentException(network + ": the prediction is " + prediction + "; its weights (largest"
+                    + " magnitude " + largest + ") are far outside what the metanet was trained on.");
+        }
     }
 
     public MetanetConfig config() {
@@ -181,9 +218,9 @@ public final class TrainedMetanet implements AutoCloseable {
         return normalization;
     }
 
-    /** The provenance facts saved with the model. */
-    public JsonObject provenance() {
-        return provenance.deepCopy();
+    /** Where the model came from, as saved with it. */
+    public RunProvenance provenance() {
+        return provenance;
     }
 
     @Override

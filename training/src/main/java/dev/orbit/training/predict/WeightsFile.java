@@ -1,13 +1,14 @@
 package dev.orbit.training.predict;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import dev.orbit.datasets.io.DType;
+import dev.orbit.datasets.io.DjlEncoding;
+import dev.orbit.datasets.io.MalformedFileException;
 import dev.orbit.datasets.io.NpyArray;
 import dev.orbit.datasets.zoo.statedict.StateDictFile;
 import dev.orbit.datasets.zoo.statedict.StateDictLayout;
 import dev.orbit.metanet.space.NetworkSpec;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import java.util.Map;
  */
 public final class WeightsFile {
 
-    /** {@code writeUTF("NDAR")}: the two-byte length, then the magic of every DJL-encoded array. */
-    private static final byte[] ARRAY_MAGIC = {0, 4, 'N', 'D', 'A', 'R'};
+    /** Room for a DJL .params file's block metadata and parameter names beyond the arrays' data. */
+    static final long METADATA_ALLOWANCE = 1 << 20;
 
     private WeightsFile() {}
 
@@ -42,54 +43,62 @@ public final class WeightsFile {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         Map<String, NpyArray> tensors;
         if (name.endsWith(".params")) {
-            tensors = readDjlParams(file);
+            tensors = readDjlParams(file, spec);
         } else if (StateDictFile.isSupported(file)) {
             tensors = StateDictFile.read(file, spec.parameterCount());
         } else {
             throw new IllegalArgumentException(file + " is not a .safetensors, .npz or DJL .params file.");
         }
+        requireFinite(tensors, file);
         return StateDictLayout.toCanonical(tensors, spec, file.getFileName().toString(), specOwner);
     }
 
     /**
      * The arrays of a DJL parameter file, in the order the block saved them, named
-     * {@code param0, param1, ...}: found by their encoding's magic and decoded in turn.
+     * {@code param0, param1, ...}. The file may be at most what {@code spec}'s parameters take in
+     * double precision plus {@link #METADATA_ALLOWANCE}, and each array's header is checked against
+     * the bytes that follow before anything is decoded ({@link DjlEncoding}).
      */
-    static Map<String, NpyArray> readDjlParams(Path file) throws IOException {
+    static Map<String, NpyArray> readDjlParams(Path file, NetworkSpec spec) throws IOException {
+        long limit = spec.parameterCount() * Double.BYTES + METADATA_ALLOWANCE;
+        long size = Files.size(file);
+        if (size > limit) {
+            throw new MalformedFileException(file + " is " + size + " bytes; the weights of " + spec.describe()
+                    + " take at most " + limit + " bytes in a DJL .params file.");
+        }
         byte[] bytes = Files.readAllBytes(file);
         Map<String, NpyArray> out = new LinkedHashMap<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            int pos = 0;
-            while ((pos = indexOf(bytes, ARRAY_MAGIC, pos)) >= 0) {
-                ByteArrayInputStream in = new ByteArrayInputStream(bytes, pos, bytes.length - pos);
-                NDArray array;
-                try {
-                    array = manager.decode(in);
-                } catch (RuntimeException e) {
-                    pos++;
-                    continue;
-                }
-                out.put("param" + out.size(), NpyArray.fromNDArray(array));
-                pos = bytes.length - in.available();
-            }
+        for (DjlEncoding.Record r : DjlEncoding.records(bytes, file.toString())) {
+            NpyArray array = r.toNpy(bytes).orElseThrow(() -> new MalformedFileException(file + " holds an array of "
+                    + r.dataType() + "; weights must be FLOAT32 or FLOAT64."));
+            out.put("param" + out.size(), array);
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException(file + " holds no DJL parameter arrays; expected a file written by"
+            throw new MalformedFileException(file + " holds no DJL parameter arrays; expected a file written by"
                     + " block.saveParameters or Model.save.");
         }
         return out;
     }
 
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = Math.max(0, from); i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
+    /**
+     * Refuses a tensor holding NaN or an infinity: a metanet maps it to a non-finite prediction that
+     * would otherwise be printed as a result.
+     */
+    static void requireFinite(Map<String, NpyArray> tensors, Path file) throws MalformedFileException {
+        for (Map.Entry<String, NpyArray> t : tensors.entrySet()) {
+            DType dtype = t.getValue().dtype();
+            if (dtype != DType.F32 && dtype != DType.F64) {
+                continue;
+            }
+            ByteBuffer data = t.getValue().data();
+            int n = Math.toIntExact(t.getValue().size());
+            for (int i = 0; i < n; i++) {
+                double v = dtype == DType.F32 ? data.getFloat(i * Float.BYTES) : data.getDouble(i * Double.BYTES);
+                if (!Double.isFinite(v)) {
+                    throw new MalformedFileException(file + ": tensor " + t.getKey() + " holds " + v + " at element " + i
+                            + "; weights must be finite.");
                 }
             }
-            return i;
         }
-        return -1;
     }
 }

@@ -19,6 +19,8 @@ import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.training.model.MetanetConfig;
 import dev.orbit.training.model.MetanetFactory;
 import dev.orbit.training.fit.MetanetTrainer;
+import dev.orbit.training.model.RunProvenance;
+import dev.orbit.zoo.format.Provenance;
 import dev.orbit.training.fit.SyntheticZoo;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,14 +45,14 @@ class TrainedMetanetTest {
             Block block = MetanetFactory.create(config, zoo.spec());
             block.initialize(manager, DataType.FLOAT32, data.getBatch(manager, new long[] {0})[0].getShapes());
             before = MetanetTrainer.predict(block, data, manager, 7);
-            TrainedMetanet.save(dir.resolve("model"), block, config, zoo.spec(), norm, Map.of("seed", 2));
+            TrainedMetanet.save(dir.resolve("model"), block, config, zoo.spec(), norm, provenance(2));
         }
         try (TrainedMetanet loaded = TrainedMetanet.load(dir)) {
             assertEquals(config, loaded.config());
             assertEquals(zoo.spec(), loaded.spec());
             assertEquals(norm, loaded.normalization());
             assertEquals("test_accuracy", loaded.target());
-            assertEquals(2, loaded.provenance().get("seed").getAsInt());
+            assertEquals(provenance(2), loaded.provenance());
             List<float[]> networks = new java.util.ArrayList<>();
             for (int i = 0; i < zoo.size(); i++) {
                 networks.add(zoo.weights(i));
@@ -58,6 +60,12 @@ class TrainedMetanetTest {
             assertArrayEquals(before, loaded.predict(networks), 1e-5);
             assertEquals(before[3], loaded.predict(zoo.weights(3)), 1e-5);
         }
+    }
+
+    static RunProvenance provenance(long seed) {
+        return new RunProvenance("zoo", "orbit", "a synthetic zoo", "test_accuracy", "nfn-np", seed, "random", 8,
+                "17", new Provenance("0.1", "0.35.1", "2.7.1", "0123456789abcdef0123456789abcdef01234567",
+                        "2026-01-01T00:00:00Z"));
     }
 
     @Test

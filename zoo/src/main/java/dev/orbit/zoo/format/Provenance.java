@@ -91,7 +91,8 @@ public record Provenance(
         }
     }
 
-    JsonObject toJson() {
+    /** The JSON fields, as in a zoo manifest (also written into a training run's provenance). */
+    public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("orbit_version", orbitVersion);
         o.addProperty("djl_version", djlVersion);

@@ -1,13 +1,12 @@
 package dev.orbit.zoo.format;
 
 import dev.orbit.datasets.io.FileDigest;
+import dev.orbit.datasets.io.FolderLock;
 import dev.orbit.zoo.CheckpointRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -94,8 +93,7 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
     private final ZooDescription description;
     private final int shardRows;
     private final Duration maxCommitInterval;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final FolderLock lock;
     private final Recovery recovery;
     private final BitSet completed;
     private final Map<Integer, TreeMap<Integer, CheckpointRecord>> pending = new TreeMap<>();
@@ -107,8 +105,7 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
     private boolean closed;
     private IOException failure;
 
-    private ZooWriter(Path dir, ZooManifest manifest, Options options, FileChannel lockChannel, FileLock lock,
-            Recovery recovery) {
+    private ZooWriter(Path dir, ZooManifest manifest, Options options, FolderLock lock, Recovery recovery) {
         this.dir = dir;
         this.manifest = manifest;
         this.description = manifest.description();
@@ -116,7 +113,6 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
         this.shardRows = options.shardRows() > 0 ? options.shardRows()
                 : (int) Math.max(description.checkpointsPerNetwork(), DEFAULT_SHARD_BYTES / rowBytes);
         this.maxCommitInterval = options.maxCommitInterval();
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.recovery = recovery;
         this.completed = manifest.completedNetworks();
@@ -156,16 +152,8 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             requireNoForeignFiles(dir);
         }
         Files.createDirectories(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve(ZooFormat.LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
+        FolderLock lock = FolderLock.tryAcquire(dir, ZooFormat.LOCK_FILE);
         if (lock == null) {
-            lockChannel.close();
             throw new ZooFormatException(ZooFormatException.Reason.NOT_A_ZOO,
                     dir + " is being written by another process (it holds the lock " + ZooFormat.LOCK_FILE + ").");
         }
@@ -195,10 +183,9 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
                 manifest.writeAtomically(dir);
                 recovery = new Recovery(false, temps, 0, 0, 0);
             }
-            return new ZooWriter(dir, manifest, options, lockChannel, lock, recovery);
+            return new ZooWriter(dir, manifest, options, lock, recovery);
         } catch (IOException | RuntimeException e) {
-            lock.release();
-            lockChannel.close();
+            lock.close();
             throw e;
         }
     }
@@ -485,11 +472,7 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             }
         } finally {
             closed = true;
-            try {
-                lock.release();
-            } finally {
-                lockChannel.close();
-            }
+            lock.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.orbit.training.cli;
+package dev.orbit.training;
 
 import dev.orbit.zoo.format.Provenance;
 import java.io.IOException;
@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 
-/** Versions of Orbit and of the engine it runs on, read from the build's filtered resource. */
+/**
+ * Versions of Orbit and of the engine it runs on, read from the build's filtered resource: for
+ * {@code orbit --version} and for the provenance of what Orbit writes (zoos, runs).
+ */
 public final class OrbitVersion implements CommandLine.IVersionProvider {
 
     /** Orbit, DJL and libtorch versions as written by the Maven build. */
@@ -33,6 +36,12 @@ public final class OrbitVersion implements CommandLine.IVersionProvider {
             return null;
         }
         return "true".equals(build.getProperty("git_dirty")) ? commit + "-dirty" : commit;
+    }
+
+    /** The provenance of something this build creates now: its versions and its commit. */
+    public static Provenance buildProvenance() {
+        Properties v = properties();
+        return Provenance.of(v.getProperty("version"), v.getProperty("djl"), v.getProperty("libtorch"), gitCommit(v));
     }
 
     @Override

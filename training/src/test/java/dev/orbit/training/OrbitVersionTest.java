@@ -1,4 +1,4 @@
-package dev.orbit.training.cli;
+package dev.orbit.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
