@@ -14,8 +14,8 @@ import java.util.Map;
  * the {@link NetworkSpec}'s canonical order (W_0, b_0, W_1, b_1, ..., DJL layout), the quantities a
  * metanet learns to predict, and its hyperparameters.
  *
- * <p>Weights are read on demand, one network at a time, so an implementation never holds the whole
- * zoo in the Java heap. Targets and hyperparameters are small and may be held in memory.
+ * <p>Weights are read on demand, one network (or one batch, {@link #features}) at a time, so an
+ * implementation never holds the whole zoo in the Java heap. Targets and hyperparameters are small and may be held in memory.
  */
 public interface ModelZooSource extends AutoCloseable {
 
