@@ -15,7 +15,8 @@ import java.util.Map;
  * metanet learns to predict, and its hyperparameters.
  *
  * <p>Weights are read on demand, one network (or one batch, {@link #features}) at a time, so an
- * implementation never holds the whole zoo in the Java heap. Targets and hyperparameters are small and may be held in memory.
+ * implementation never holds the whole zoo in the Java heap. Targets and hyperparameters are small
+ * and may be held in memory.
  */
 public interface ModelZooSource extends AutoCloseable {
 
