@@ -3,10 +3,10 @@ package dev.orbit.datasets.zoo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import java.io.IOException;
@@ -18,10 +18,11 @@ import java.io.IOException;
  *
  * <p>{@link #get} returns the interleaved list W_0, b_0, W_1, b_1, ... without a batch axis —
  * weights (n_l, n_{l-1}, C_l) and biases (n_l, 1) — so DJL's default stacking batchifier yields
- * the (B, ...) layout metanets read; {@link #getBatch} builds a batch directly. Each network's
- * weights are read from the source when asked for, optionally moved along its symmetry orbit
- * ({@link SymmetryAugmentation}, drawn per epoch and index) and then normalised
- * ({@link ZooNormalization}); the label is the normalised target when statistics are set.
+ * the (B, ...) layout metanets read; {@link #getBatch} builds a batch directly. A batch's networks
+ * are read from the source when asked for, straight into per-layer tensors, then optionally moved
+ * along their symmetry orbits ({@link SymmetryAugmentation}, drawn per epoch and index) and
+ * normalised ({@link ZooNormalization}), each step one set of engine calls for the whole batch; the
+ * label is the normalised target when statistics are set.
  */
 public final class ModelZooDataset extends RandomAccessDataset {
 
@@ -71,9 +72,7 @@ public final class ModelZooDataset extends RandomAccessDataset {
 
     @Override
     public Record get(NDManager manager, long index) throws IOException {
-        float[] flat = inputWeights(index);
-        NDArray batch = manager.create(flat, new Shape(1, flat.length)); // (1, P)
-        NDList features = WeightSpaceFeatures.fromFlat(source.spec(), batch).toNDList();
+        NDList features = features(manager, new long[] {index}).toNDList(); // B = 1
         NDList data = new NDList(features.size());
         for (NDArray a : features) {
             data.add(a.squeeze(0)); // (n_l, n_{l-1}, C_l) or (n_l, 1)
@@ -87,34 +86,41 @@ public final class ModelZooDataset extends RandomAccessDataset {
      * (B, n_l, n_{l-1}, C_l) and (B, n_l, 1), labels (B).
      */
     public NDList[] getBatch(NDManager manager, long[] indices) throws IOException {
-        int p = Math.toIntExact(source.spec().parameterCount());
-        float[] all = new float[indices.length * p];
         float[] labels = new float[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(inputWeights(indices[i]), 0, all, i * p, p);
             labels[i] = (float) label(indices[i]);
         }
-        NDArray flat = manager.create(all, new Shape(indices.length, p)); // (B, P)
-        NDList data = WeightSpaceFeatures.fromFlat(source.spec(), flat).toNDList();
-        return new NDList[] {data, new NDList(manager.create(labels))};
+        return new NDList[] {features(manager, indices).toNDList(), new NDList(manager.create(labels))};
     }
 
     /**
-     * The metanet input of item {@code index} as flat canonical weights: read, augmented (when set,
-     * with the current epoch's action), then normalised (when set).
+     * The metanet input of a batch of items, on the engine: the networks read as per-layer tensors,
+     * moved along their orbits as one batch (when augmentation is set, with the current epoch's
+     * actions), then normalised as one batch (when statistics are set).
+     *
+     * @return weights (B, n_l, n_{l-1}, C_l) and biases (B, n_l, 1) on {@code manager}
      */
-    public float[] inputWeights(long index) throws IOException {
-        int row = sourceRow(index);
-        float[] flat = source.weights(row);
+    public WeightSpaceFeatures features(NDManager manager, long[] indices) throws IOException {
+        int[] sourceRows = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            sourceRows[i] = sourceRow(indices[i]);
+        }
+        WeightSpaceFeatures x = source.features(manager, sourceRows);
         if (augmentation != null) {
-            try (NDManager scratch = NDManager.newBaseManager()) {
-                flat = augmentation.apply(scratch, source.spec(), source.activation(row), flat, epoch, index);
+            ActivationKind[] activations = new ActivationKind[sourceRows.length];
+            for (int i = 0; i < sourceRows.length; i++) {
+                activations[i] = source.activation(sourceRows[i]);
             }
+            x = augmentation.apply(x, source.spec(), activations, epoch, indices);
         }
-        if (normalization != null) {
-            normalization.normalizeInPlace(source.spec(), flat);
+        return normalization == null ? x : normalization.normalize(x);
+    }
+
+    /** The metanet input of item {@code index} as flat canonical weights ({@link #features} of one item). */
+    public float[] inputWeights(long index) throws IOException {
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            return features(scratch, new long[] {index}).toFlat(source.spec()).toFloatArray();
         }
-        return flat;
     }
 
     /** The label of item {@code index}: the target, normalised when statistics are set. */

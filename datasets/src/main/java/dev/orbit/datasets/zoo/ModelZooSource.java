@@ -1,7 +1,10 @@
 package dev.orbit.datasets.zoo;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.space.WeightSpaceFeatures;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +14,9 @@ import java.util.Map;
  * the {@link NetworkSpec}'s canonical order (W_0, b_0, W_1, b_1, ..., DJL layout), the quantities a
  * metanet learns to predict, and its hyperparameters.
  *
- * <p>Weights are read on demand, one network at a time, so an implementation never holds the whole
- * zoo in the Java heap. Targets and hyperparameters are small and may be held in memory.
+ * <p>Weights are read on demand, one network (or one batch, {@link #features}) at a time, so an
+ * implementation never holds the whole zoo in the Java heap. Targets and hyperparameters are small
+ * and may be held in memory.
  */
 public interface ModelZooSource extends AutoCloseable {
 
@@ -36,6 +40,27 @@ public interface ModelZooSource extends AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     float[] weights(int row) throws IOException;
+
+    /**
+     * Reads a batch of networks as raw per-layer tensors on {@code manager}: weights
+     * (B, n_l, n_{l-1}, kh * kw) and biases (B, n_l, 1), network b being row {@code rows[b]}. The
+     * rows are gathered into one host buffer and cross to the engine in one copy.
+     *
+     * @throws IOException when a row cannot be read
+     */
+    default WeightSpaceFeatures features(NDManager manager, int[] rows) throws IOException {
+        int p = Math.toIntExact(spec().parameterCount());
+        float[] all = new float[Math.multiplyExact(rows.length, p)];
+        for (int b = 0; b < rows.length; b++) {
+            float[] w = weights(rows[b]);
+            if (w.length != p) {
+                throw new IllegalStateException(describe() + " gave " + w.length + " weights for row " + rows[b]
+                        + "; its spec has " + p);
+            }
+            System.arraycopy(w, 0, all, b * p, p);
+        }
+        return WeightSpaceFeatures.fromFlat(spec(), manager.create(all, new Shape(rows.length, p))); // (B, P) -> layers
+    }
 
     /** The targets this zoo provides, e.g. {@link #TEST_ACCURACY}, {@link #GEN_GAP}. */
     List<String> targetNames();

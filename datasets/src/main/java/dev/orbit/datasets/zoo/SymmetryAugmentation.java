@@ -1,12 +1,10 @@
 package dev.orbit.datasets.zoo;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
+import dev.orbit.metanet.symmetry.PerNetworkAction;
 import dev.orbit.metanet.symmetry.PermutationAction;
 import dev.orbit.metanet.symmetry.ScalingAction;
 import dev.orbit.metanet.symmetry.SymmetryAction;
@@ -53,36 +51,54 @@ public final class SymmetryAugmentation {
 
     /** The action applied to sample {@code index} in epoch {@code epoch} of a network with {@code activation}. */
     public SymmetryAction action(NetworkSpec spec, ActivationKind activation, int epoch, long index) {
-        long s = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))).split().nextLong() ^ (index * 0xBF58476D1CE4E5B9L);
-        SplittableRandom random = new SplittableRandom(s);
-        SymmetryAction action = permute ? PermutationAction.random(spec, random.nextLong())
-                : PermutationAction.identity(spec);
-        if (rescale) {
-            NetworkSpec withAct = withHiddenActivation(spec, activation);
-            if (activation.admitsPositiveScaling() && activation != ActivationKind.IDENTITY) {
-                action = action.then(ScalingAction.positive(withAct, random.nextLong(), logScaleStd));
-            } else if (activation.admitsSignFlip() && activation != ActivationKind.IDENTITY) {
-                action = action.then(ScalingAction.signFlip(withAct, random.nextLong()));
-            }
-        }
-        return action;
+        Draw draw = draw(spec, activation, epoch, index);
+        return draw.scaling == null ? draw.permutation : draw.permutation.then(draw.scaling);
     }
 
     /**
-     * Applies the sample's action to flat canonical weights.
+     * Moves every network of a batch by its own sample's action, in a few engine calls for the
+     * whole batch; network b gets exactly {@link #action} of {@code indices[b]}.
      *
-     * @param manager owner of the temporaries (closed by the caller)
-     * @return new flat weights on the same orbit
+     * @param batch raw parameters (C = 1) of B networks of {@code spec}
+     * @param activations the hidden activation of each network, B entries
+     * @param indices the sample index of each network, B entries
+     * @return the moved batch, on the batch's manager
      */
-    public float[] apply(NDManager manager, NetworkSpec spec, ActivationKind activation, float[] flat, int epoch,
-            long index) {
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray batch = scratch.create(flat, new Shape(1, flat.length)); // (1, P)
-            WeightSpaceFeatures moved = action(spec, activation, epoch, index)
-                    .apply(WeightSpaceFeatures.fromFlat(spec, batch));
-            return moved.toFlat(spec).toFloatArray();
+    public WeightSpaceFeatures apply(WeightSpaceFeatures batch, NetworkSpec spec, ActivationKind[] activations, int epoch,
+            long[] indices) {
+        if (activations.length != indices.length || batch.batchSize() != indices.length) {
+            throw new IllegalArgumentException("A batch of " + batch.batchSize() + " networks needs as many activations and"
+                    + " indices, got " + activations.length + " and " + indices.length);
         }
+        List<PermutationAction> permutations = new ArrayList<>(indices.length);
+        List<ScalingAction> scalings = new ArrayList<>(indices.length);
+        for (int b = 0; b < indices.length; b++) {
+            Draw draw = draw(spec, activations[b], epoch, indices[b]);
+            permutations.add(draw.permutation);
+            scalings.add(draw.scaling);
+        }
+        return PerNetworkAction.of(spec, permutations, scalings).apply(batch);
     }
+
+    /** One sample's permutation and (null for none) rescaling, drawn from (seed, epoch, index). */
+    private Draw draw(NetworkSpec spec, ActivationKind activation, int epoch, long index) {
+        long s = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))).split().nextLong() ^ (index * 0xBF58476D1CE4E5B9L);
+        SplittableRandom random = new SplittableRandom(s);
+        PermutationAction permutation = permute ? PermutationAction.random(spec, random.nextLong())
+                : PermutationAction.identity(spec);
+        ScalingAction scaling = null;
+        if (rescale) {
+            NetworkSpec withAct = withHiddenActivation(spec, activation);
+            if (activation.admitsPositiveScaling() && activation != ActivationKind.IDENTITY) {
+                scaling = ScalingAction.positive(withAct, random.nextLong(), logScaleStd);
+            } else if (activation.admitsSignFlip() && activation != ActivationKind.IDENTITY) {
+                scaling = ScalingAction.signFlip(withAct, random.nextLong());
+            }
+        }
+        return new Draw(permutation, scaling);
+    }
+
+    private record Draw(PermutationAction permutation, ScalingAction scaling) {}
 
     /** Whether rescaling is on. */
     public boolean rescales() {

@@ -1,14 +1,18 @@
 package dev.orbit.datasets.zoo;
 
+import ai.djl.ndarray.NDArray;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
+import dev.orbit.metanet.space.WeightSpaceFeatures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Per-layer normalisation of a zoo's weights and of its target, fitted on the training split only:
@@ -144,27 +148,34 @@ public final class ZooNormalization {
         return s < MIN_STD ? 1.0 : s;
     }
 
-    /** Normalises flat canonical weights of {@code spec} in place and returns them. */
-    public float[] normalizeInPlace(NetworkSpec spec, float[] flat) {
-        if (spec.numLayers() != weightMean.length) {
-            throw new IllegalArgumentException("These statistics are for " + weightMean.length + " layers, the spec has "
-                    + spec.numLayers());
+    /**
+     * Normalises a batch of raw weights on the engine: each layer's weight tensor
+     * (B, n_l, n_{l-1}, C_l) maps to (w - mean_W_l) * (1 / std_W_l) and its biases (B, n_l, C)
+     * likewise, in float32 with the mean and reciprocal rounded to float once.
+     *
+     * @return new features on the batch's manager (the same tensors where the map is the identity)
+     */
+    public WeightSpaceFeatures normalize(WeightSpaceFeatures raw) {
+        if (raw.numLayers() != weightMean.length) {
+            throw new IllegalArgumentException("These statistics are for " + weightMean.length + " layers, the features have "
+                    + raw.numLayers());
         }
-        int pos = 0;
-        for (int l = 0; l < spec.numLayers(); l++) {
-            LayerSpec layer = spec.layer(l);
-            float wm = (float) weightMean[l];
-            float ws = (float) (1.0 / weightStd[l]);
-            for (int i = 0, n = (int) layer.weightCount(); i < n; i++, pos++) {
-                flat[pos] = (flat[pos] - wm) * ws;
-            }
-            float bm = (float) biasMean[l];
-            float bs = (float) (1.0 / biasStd[l]);
-            for (int i = 0; i < layer.outNeurons(); i++, pos++) {
-                flat[pos] = (flat[pos] - bm) * bs;
-            }
+        List<NDArray> w = new ArrayList<>(weightMean.length);
+        List<NDArray> b = new ArrayList<>(weightMean.length);
+        for (int l = 0; l < weightMean.length; l++) {
+            w.add(standardise(raw.weight(l), weightMean[l], weightStd[l]));
+            b.add(standardise(raw.bias(l), biasMean[l], biasStd[l]));
         }
-        return flat;
+        return WeightSpaceFeatures.of(w, b);
+    }
+
+    private static NDArray standardise(NDArray x, double mean, double std) {
+        float m = (float) mean;
+        float inv = (float) (1.0 / std);
+        if (m == 0f && inv == 1f) {
+            return x; // raw weights (withRawWeights, identity): nothing to compute
+        }
+        return x.sub(m).mul(inv);
     }
 
     /** (y - mean) / std. */

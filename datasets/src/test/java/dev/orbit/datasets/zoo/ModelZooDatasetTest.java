@@ -56,7 +56,15 @@ class ModelZooDatasetTest {
         ModelZooDataset ds = ModelZooDataset.builder().setSource(source).setTarget("test_accuracy").optNormalization(n).build();
         assertEquals(n.normalizeTarget(0.4), ds.label(4), 1e-12);
         assertEquals(0.4, ds.rawTarget(4), 1e-12);
-        assertArrayEquals(n.normalizeInPlace(SPEC, source.weights(4)), ds.inputWeights(4), 0f);
+        float[] raw = source.weights(4);
+        float[] input = ds.inputWeights(4);
+        float wm = (float) n.weightMean(0);
+        float ws = (float) (1.0 / n.weightStd(0));
+        assertEquals((raw[0] - wm) * ws, input[0], 0f); // layer 0's first weight: the same float maths
+        float bm = (float) n.biasMean(1);
+        float bs = (float) (1.0 / n.biasStd(1));
+        assertEquals((raw[raw.length - 1] - bm) * bs, input[input.length - 1], 0f); // the last bias
+
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SymmetryAugmentationTest {
 
     private static final float TOL = 1e-4f;
+    private static final NetworkSpec SPEC = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
 
     @Test
     void augmentationKeepsLabelsAndTheNetworkFunction(@TempDir Path dir) throws Exception {
@@ -41,11 +42,17 @@ class SymmetryAugmentationTest {
                     .optAugmentation(SymmetryAugmentation.permutationsAndScaling(3, 0.5)).build();
             augmented.setEpoch(2);
             NDArray images = TestNetworks.gaussian(manager, new Random(1), new Shape(5, 1, 28, 28));
+            // One batch mixing relu and tanh networks, each moved by its own action.
+            long[] items = {0, 1, 2, 3};
+            float[] plainBatch = plain.features(manager, items).toFlat(SPEC).toFloatArray();
+            float[] movedBatch = augmented.features(manager, items).toFlat(SPEC).toFloatArray();
+            int p = (int) SPEC.parameterCount();
             for (int i = 0; i < 4; i++) {
                 ActivationKind act = source.activation(i);
                 assertEquals(i % 2 == 0 ? ActivationKind.RELU : ActivationKind.TANH, act);
-                float[] original = plain.inputWeights(i);
-                float[] moved = augmented.inputWeights(i);
+                float[] original = Arrays.copyOfRange(plainBatch, i * p, (i + 1) * p);
+                float[] moved = Arrays.copyOfRange(movedBatch, i * p, (i + 1) * p);
+                assertArrayEquals(moved, augmented.inputWeights(i), 0f); // a network's move does not depend on its batch
                 // Not vacuous: the weights really moved.
                 assertFalse(Arrays.equals(original, moved));
                 assertEquals(plain.label(i), augmented.label(i), 0.0);
@@ -74,11 +81,41 @@ class SymmetryAugmentationTest {
         }
         SymmetryAugmentation aug = SymmetryAugmentation.permutations(9);
         try (NDManager manager = NDManager.newBaseManager()) {
-            float[] a = aug.apply(manager, spec, ActivationKind.RELU, w, 1, 5);
-            assertArrayEquals(a, aug.apply(manager, spec, ActivationKind.RELU, w, 1, 5), 0f);
-            assertFalse(Arrays.equals(a, aug.apply(manager, spec, ActivationKind.RELU, w, 2, 5)));
-            assertFalse(Arrays.equals(a, aug.apply(manager, spec, ActivationKind.RELU, w, 1, 6)));
+            float[] a = moved(manager, aug, spec, w, 1, 5);
+            assertArrayEquals(a, moved(manager, aug, spec, w, 1, 5), 0f);
+            assertFalse(Arrays.equals(a, moved(manager, aug, spec, w, 2, 5)));
+            assertFalse(Arrays.equals(a, moved(manager, aug, spec, w, 1, 6)));
         }
+    }
+
+    /**
+     * The batch path draws the same elements as the per-sample actions (the augmentation's
+     * distribution and seeding are unchanged): network b of a mixed relu / tanh batch equals
+     * {@link SymmetryAugmentation#action} of its index applied to it alone, to the last bit.
+     */
+    @Test
+    void aBatchIsMovedByEachSamplesOwnAction() {
+        SymmetryAugmentation aug = SymmetryAugmentation.permutationsAndScaling(4, 0.5);
+        ActivationKind[] acts = {ActivationKind.RELU, ActivationKind.TANH, ActivationKind.RELU, ActivationKind.TANH};
+        long[] indices = {7, 3, 12, 0};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            WeightSpaceFeatures batch = TestNetworks.randomFeatures(manager, SPEC, acts.length, 1, 8);
+            WeightSpaceFeatures moved = aug.apply(batch, SPEC, acts, 3, indices);
+            for (int b = 0; b < acts.length; b++) {
+                WeightSpaceFeatures alone = aug.action(NetworkSpec.smallCnnZoo(acts[b]), acts[b], 3, indices[b])
+                        .apply(batch.slice(b, b + 1));
+                assertEquals(0f, TestNetworks.maxAbsDiff(alone, moved.slice(b, b + 1)), 0f, "network " + b);
+            }
+            // Negative control: another epoch's actions move the batch elsewhere.
+            assertTrue(TestNetworks.maxAbsDiff(moved, aug.apply(batch, SPEC, acts, 4, indices)) > 1e-3f);
+        }
+    }
+
+    private static float[] moved(NDManager manager, SymmetryAugmentation aug, NetworkSpec spec, float[] w, int epoch,
+            long index) {
+        WeightSpaceFeatures one = WeightSpaceFeatures.fromFlat(spec, manager.create(w, new Shape(1, w.length)));
+        return aug.apply(one, spec, new ActivationKind[] {ActivationKind.RELU}, epoch, new long[] {index}).toFlat(spec)
+                .toFloatArray();
     }
 
     private static float outputChange(NDManager manager, NetworkSpec spec, float[] a, float[] b, NDArray images) {

@@ -1,9 +1,14 @@
 package dev.orbit.datasets.zoo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
 
 import dev.orbit.metanet.space.ActivationKind;
+import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +52,51 @@ class ZooNormalizationTest {
         double mean = sum / count;
         assertEquals(mean, n.weightMean(0), 1e-9);
         assertEquals(Math.sqrt(sq / count - mean * mean), n.weightStd(0), 1e-9);
-        float[] normalised = n.normalizeInPlace(SPEC, zoo.weights(0));
-        assertEquals((zoo.weights(0)[0] - mean) / n.weightStd(0), normalised[0], 1e-5);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float normalised = n.normalize(zoo.features(manager, new int[] {0})).weight(0).getFloat(0, 0, 0, 0);
+            assertEquals((zoo.weights(0)[0] - mean) / n.weightStd(0), normalised, 1e-5);
+        }
         assertEquals(0.5, n.denormalizeTarget(n.normalizeTarget(0.5)), 1e-12);
+    }
+
+    /**
+     * The batch map on the engine is the per-network formula (w - mean) / std of each layer's
+     * tensor: within float rounding of the exact value (mean and 1/std rounded to float, then one
+     * rounding per subtraction and product: under 4 ulps of the larger of |z| and |mean / std|),
+     * and a network's values do not depend on the batch it is in.
+     */
+    @Test
+    void batchNormalisationIsThePerNetworkFormula() throws Exception {
+        ModelZooSource zoo = zoo(-1, 0f);
+        ZooNormalization n = ZooNormalization.fit(zoo, TRAIN, "test_accuracy");
+        int[] rows = {0, 3, 5, 7};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] batch = n.normalize(zoo.features(manager, rows)).toFlat(SPEC).toFloatArray();
+            int p = (int) SPEC.parameterCount();
+            for (int b = 0; b < rows.length; b++) {
+                float[] raw = zoo.weights(rows[b]);
+                float[] alone = n.normalize(zoo.features(manager, new int[] {rows[b]})).toFlat(SPEC).toFloatArray();
+                int pos = 0;
+                boolean moved = false;
+                for (int l = 0; l < SPEC.numLayers(); l++) {
+                    LayerSpec layer = SPEC.layer(l);
+                    for (int i = 0; i < layer.weightCount() + layer.outNeurons(); i++, pos++) {
+                        boolean weight = i < layer.weightCount();
+                        double mean = weight ? n.weightMean(l) : n.biasMean(l);
+                        double std = weight ? n.weightStd(l) : n.biasStd(l);
+                        double exact = (raw[pos] - mean) / std;
+                        double bound = 4 * Math.ulp((float) Math.max(Math.abs(exact), Math.abs(mean / std)));
+                        assertEquals(exact, batch[b * p + pos], bound, "network " + rows[b] + ", parameter " + pos);
+                        assertEquals(alone[pos], batch[b * p + pos], 0f);
+                        moved |= Math.abs(exact - raw[pos]) > 1e-2;
+                    }
+                }
+                assertTrue(moved, "the statistics are not the identity"); // not vacuous
+            }
+            // The identity statistics leave the weights exactly as read.
+            assertArrayEquals(zoo.weights(3), ZooNormalization.identity(SPEC, "test_accuracy")
+                    .normalize(zoo.features(manager, new int[] {3})).toFlat(SPEC).toFloatArray(), 0f);
+        }
     }
 
     @Test

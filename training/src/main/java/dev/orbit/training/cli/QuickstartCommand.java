@@ -127,8 +127,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         Path report = writeReport(results, rows, zooDescription, sizes, minutes);
         log.printf(Locale.ROOT, "%nReport: %s%nPer-model runs (metrics.json, model, report): %s%nTotal time: %.1f min%n",
                 report.toAbsolutePath().normalize(), out.resolve("runs").toAbsolutePath().normalize(), minutes);
-        log.printf("Next: orbit predict --run %s --weights <checkpoint.safetensors|.npz|.params>%n",
-                out.resolve("runs").resolve(results.get(0).model()));
+        log.printf("Next: orbit predict --run %s --zoo %s --rows 0-9%n", out.resolve("runs").resolve(results.get(0).model()),
+                zoo);
         log.flush();
         return 0;
     }

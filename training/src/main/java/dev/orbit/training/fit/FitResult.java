@@ -33,6 +33,12 @@ public record FitResult(Block model, List<EpochRecord> history, int bestEpoch, R
         return seconds > 0 ? networks / seconds : Double.NaN;
     }
 
+    /** The data path's share of the wall-clock time of all epochs, in [0, 1]. */
+    public double dataShare() {
+        double seconds = fitSeconds();
+        return seconds > 0 ? history.stream().mapToDouble(EpochRecord::dataSeconds).sum() / seconds : Double.NaN;
+    }
+
     /** Epochs completed. */
     public int epochs() {
         return history.size();

@@ -115,9 +115,10 @@ public final class MetanetTrainer {
         ParameterStore store = new ParameterStore(manager, false);
         for (int epoch = state.epochsCompleted + 1; epoch <= config.epochs() && !state.stoppedEarly; epoch++) {
             long start = System.nanoTime();
-            double[] stepStats = trainEpoch(manager, store, adam, epoch);
+            long[] dataNanos = {0};
+            double[] stepStats = trainEpoch(manager, store, adam, epoch, dataNanos);
             double trainSeconds = stepStats[2];
-            double[] valPred = predict(model, validation, manager, Math.max(config.batchSize(), 64));
+            double[] valPred = predict(model, validation, manager, Math.max(config.batchSize(), 64), dataNanos);
             double[] valTruth = targets(validation);
             double valLoss = normalisedMse(validation, valPred);
             double tau = KendallTau.tauB(valTruth, valPred);
@@ -144,7 +145,7 @@ public final class MetanetTrainer {
             state.stoppedEarly = diverged
                     || config.patience() > 0 && state.staleEpochs >= config.patience() && epoch < config.epochs();
             EpochRecord record = new EpochRecord(epoch, stepStats[0], valLoss, tau, rmse, trainSeconds,
-                    (System.nanoTime() - start) / 1e9, (long) stepStats[1]);
+                    (System.nanoTime() - start) / 1e9, (long) stepStats[1], dataNanos[0] / 1e9);
             state.history.add(record);
             state.epochsCompleted = epoch;
             state.modelFile = modelFile.getFileName().toString();
@@ -152,11 +153,11 @@ public final class MetanetTrainer {
             checkpoint.commit(state);
             if (progress != null) {
                 progress.printf(Locale.ROOT, "epoch %3d/%d  train loss %.4f  val loss %.4f  val tau %.4f  val rmse %.4f"
-                                + "  %s  (%.0f nets/s, %.1f s)%n",
+                                + "  %s  (%.0f nets/s, %.1f s, data %.0f%%)%n",
                         epoch, config.epochs(), record.trainLoss(), valLoss, tau, rmse,
                         improved ? "new best" : "best " + String.format(Locale.ROOT, "%.4f @%d", state.bestValidationTau,
                                 state.bestEpoch),
-                        record.networksPerSecond(), record.epochSeconds());
+                        record.networksPerSecond(), record.epochSeconds(), 100 * record.dataShare());
                 if (diverged) {
                     progress.printf(Locale.ROOT, "stopping: every update of epoch %d had a non-finite loss; keeping the best epoch%n", epoch);
                 } else if (state.stoppedEarly) {
@@ -183,8 +184,12 @@ public final class MetanetTrainer {
                 testPred, resumedFrom, state.stoppedEarly);
     }
 
-    /** One pass over the training split; returns {mean loss, networks, seconds in steps}. */
-    private double[] trainEpoch(NDManager manager, ParameterStore store, Adam adam, int epoch) throws IOException {
+    /**
+     * One pass over the training split; returns {mean loss, networks, seconds in steps (batch
+     * building included)} and adds the nanoseconds spent building batches to {@code dataNanos[0]}.
+     */
+    private double[] trainEpoch(NDManager manager, ParameterStore store, Adam adam, int epoch, long[] dataNanos)
+            throws IOException {
         Engine.getInstance().setRandomSeed(engineSeed(config.seed(), epoch));
         train.setEpoch(epoch);
         int n = Math.toIntExact(train.size());
@@ -209,6 +214,7 @@ public final class MetanetTrainer {
             try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
                 scope.suppressNotUsedWarning();
                 NDList[] data = train.getBatch(step, batch);
+                dataNanos[0] += System.nanoTime() - t0;
                 float loss;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray predicted = model.forward(store, data[0], true).singletonOrThrow().reshape(-1); // (B)
@@ -241,6 +247,12 @@ public final class MetanetTrainer {
      * dataset's normalisation undone).
      */
     public static double[] predict(Block model, ModelZooDataset data, NDManager manager, int batchSize) throws IOException {
+        return predict(model, data, manager, batchSize, new long[1]);
+    }
+
+    /** {@link #predict(Block, ModelZooDataset, NDManager, int)}, adding batch-building nanoseconds to {@code dataNanos[0]}. */
+    private static double[] predict(Block model, ModelZooDataset data, NDManager manager, int batchSize, long[] dataNanos)
+            throws IOException {
         int n = Math.toIntExact(data.size());
         double[] out = new double[n];
         ParameterStore store = new ParameterStore(manager, false);
@@ -252,7 +264,9 @@ public final class MetanetTrainer {
             }
             try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
                 scope.suppressNotUsedWarning();
+                long t0 = System.nanoTime();
                 NDList[] batch = data.getBatch(step, idx);
+                dataNanos[0] += System.nanoTime() - t0;
                 float[] z = model.forward(store, batch[0], false).singletonOrThrow().reshape(-1).toFloatArray();
                 for (int i = 0; i < z.length; i++) {
                     out[from + i] = data.getNormalization() == null ? z[i] : data.getNormalization().denormalizeTarget(z[i]);

@@ -291,6 +291,7 @@ public final class PredictionRun {
         m.put("test_networks", split.test().length);
         m.put("train_seconds", r.fitSeconds());
         m.put("train_networks_per_second", r.networksPerSecond());
+        m.put("data_share", r.dataShare());
         m.put("split", b.splitName);
         m.put("augmentation", b.augmentation.name().toLowerCase(Locale.ROOT));
         m.put("loss", fit.loss().name().toLowerCase(Locale.ROOT));

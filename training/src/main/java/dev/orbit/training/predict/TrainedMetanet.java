@@ -163,12 +163,21 @@ public final class TrainedMetanet implements AutoCloseable {
                 throw new IllegalArgumentException("Network " + i + " has " + w.length + " weights; the run's spec ("
                         + spec.describe() + ") has " + p + ".");
             }
-            float[] copy = w.clone();
-            normalization.normalizeInPlace(spec, copy);
-            System.arraycopy(copy, 0, all, i * p, p);
+            System.arraycopy(w, 0, all, i * p, p);
         }
         try (NDManager scratch = model.getNDManager().newSubManager()) {
-            NDList input = WeightSpaceFeatures.fromFlat(spec, scratch.create(all, new Shape(networks.size(), p))).toNDList();
+            return predict(WeightSpaceFeatures.fromFlat(spec, scratch.create(all, new Shape(networks.size(), p))));
+        }
+    }
+
+    /**
+     * Predicts the target for a batch of networks of the run's spec given as raw per-layer tensors
+     * (C = 1, e.g. {@code ModelZooSource.features}); normalised with the run's statistics on the
+     * engine. Returns one value per network, in the target's units.
+     */
+    public double[] predict(WeightSpaceFeatures raw) {
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            NDList input = normalization.normalize(raw).toNDList();
             float[] z = model.getBlock().forward(new ParameterStore(scratch, false), input, false)
                     .singletonOrThrow().reshape(-1).toFloatArray();
             double[] out = new double[z.length];

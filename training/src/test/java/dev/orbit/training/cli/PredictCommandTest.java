@@ -92,6 +92,48 @@ class PredictCommandTest {
     }
 
     @Test
+    void scoresZooRowsDirectlyAsTheWeightsFilesWouldBe() throws Exception {
+        Run r = orbit("predict", "--run", run.toString(), "--zoo", zoo.toString(), "--rows", "7,0-2");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\\R");
+        assertEquals("row\tpredicted_test_accuracy\ttest_accuracy", lines[0]);
+        assertEquals(5, lines.length);
+        try (StateDictFolderSource source = StateDictFolderSource.open(zoo)) {
+            int[] rows = {7, 0, 1, 2};
+            for (int i = 0; i < rows.length; i++) {
+                String[] cells = lines[i + 1].split("\t");
+                assertEquals(rows[i], Integer.parseInt(cells[0]));
+                // The number scoring the row's own file with --weights gives: both printed to 6 decimals
+                // (5e-7 each) from a float32 forward pass whose sums a batch of 4 orders differently
+                // (a few ulps of 1.2e-7 on values of order 1).
+                Run file = orbit("predict", "--run", run.toString(), "--weights",
+                        zoo.resolve(String.format("net-%03d.npz", rows[i])).toString());
+                assertEquals(Double.parseDouble(file.out().strip()), Double.parseDouble(cells[1]), 5e-6, "row " + rows[i]);
+                assertEquals(source.target(rows[i], "test_accuracy"), Double.parseDouble(cells[2]), 1e-6);
+            }
+        }
+        // Every row by default.
+        Run all = orbit("predict", "--run", run.toString(), "--zoo", zoo.toString());
+        assertEquals(0, all.exitCode(), all.err());
+        assertEquals(1 + 40, all.out().strip().split("\\R").length);
+    }
+
+    @Test
+    void badRowsAndMixedInputsAreOneLineErrors() {
+        Run outside = orbit("predict", "--run", run.toString(), "--zoo", zoo.toString(), "--rows", "3,40");
+        assertEquals(2, outside.exitCode());
+        assertOneLine(outside.err(), "--rows: 40 is outside rows 0-39 of");
+        Run garbled = orbit("predict", "--run", run.toString(), "--zoo", zoo.toString(), "--rows", "3-x");
+        assertEquals(2, garbled.exitCode());
+        assertOneLine(garbled.err(), "--rows: '3-x' is not a row or a range a-b.");
+        Run both = orbit("predict", "--run", run.toString(), "--zoo", zoo.toString(), "--weights",
+                zoo.resolve("net-000.npz").toString());
+        assertEquals(2, both.exitCode());
+        assertOneLine(both.err(), "Give either --weights FILE... or --zoo DIR");
+        assertTrue(outside.out().isEmpty() && garbled.out().isEmpty() && both.out().isEmpty());
+    }
+
+    @Test
     void aFolderWithoutAModelIsReported() {
         Run r = orbit("predict", "--run", zoo.toString(), "--weights", zoo.resolve("net-000.npz").toString());
         assertEquals(2, r.exitCode());

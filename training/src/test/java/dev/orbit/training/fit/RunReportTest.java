@@ -23,8 +23,8 @@ class RunReportTest {
 
     private static FitResult result() {
         List<EpochRecord> history = List.of(
-                new EpochRecord(1, 0.52, 0.031, 0.41, 0.17, 1, 1, 100),
-                new EpochRecord(2, 0.45, 0.022, 0.55, 0.15, 1, 1, 100));
+                new EpochRecord(1, 0.52, 0.031, 0.41, 0.17, 1, 1, 100, 0.1),
+                new EpochRecord(2, 0.45, 0.022, 0.55, 0.15, 1, 1, 100, 0.1));
         return new FitResult(null, history, 2, null, null, new double[] {0.2, 0.5, 0.9}, new double[] {0.3, 0.4, 0.8},
                 0, false);
     }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# kill -9 matrix for `orbit zoo generate`: kill the generation at several points, rerun the same
+# command on the same --out, and compare the finished zoo with an uninterrupted run.
+#
+# Compared, for every kill point: `orbit zoo verify` (must say OK), and the zoo's content exported
+# in the Small CNN Zoo layout (weights.npy: every checkpoint's weights; metrics.csv.gz: every
+# checkpoint's metrics; layout.csv), byte for byte. The export orders rows by network and epoch, so
+# it compares the networks themselves, not how the runs happened to cut their shards.
+#
+# Usage: tools/kill-matrix/generation.sh [WORK_DIR]   (default: target/kill-matrix-generation)
+# Needs training/target/orbit.jar (mvn -o -q -pl training -am package -DskipTests) and cmp.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+JAR=training/target/orbit.jar
+WORK=${1:-target/kill-matrix-generation}
+export OMP_NUM_THREADS=1
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+# 96 digits MLPs in groups of 16, committed every 0.6 s into shards of 32 rows: many commits to hit.
+generate() { # OUT (exec: the job's pid is the JVM's, so kill -9 reaches it)
+    exec java -Dai.djl.pytorch.num_threads=1 -jar "$JAR" zoo generate --recipe digits-quick --networks 96 \
+        --group-size 16 --parallel-groups 1 --shard-rows 32 --commit-minutes 0.01 --out "$1"
+}
+orbit() { java -Dai.djl.pytorch.num_threads=1 -jar "$JAR" "$@"; }
+
+echo "reference: uninterrupted run" >&2
+(generate "$WORK/reference") > "$WORK/reference.log" 2>&1
+orbit zoo export --format cnn-zoo "$WORK/reference" "$WORK/reference.export" > /dev/null
+
+# Waits (polling every 5 ms, at most 10 min) until the condition holds, then kills the process.
+kill_when() { # PID DESCRIPTION COMMAND...
+    local pid=$1; shift; local what=$1; shift
+    for _ in $(seq 1 120000); do
+        if "$@" 2>/dev/null; then kill -9 "$pid" 2>/dev/null && return 0; fi
+        kill -0 "$pid" 2>/dev/null || { echo "  ($what: the run ended before the kill point)" >&2; return 1; }
+        sleep 0.005
+    done
+    kill -9 "$pid"
+}
+
+committed_rows() { # OUT N: the manifest records at least N rows
+    python3 -c "import json,sys; m=json.load(open(sys.argv[1]+'/manifest.json')); sys.exit(0 if sum(s['rows'] for s in m['shards']) >= int(sys.argv[2]) else 1)" "$1" "$2"
+}
+temp_file() { # OUT: an uncommitted write is in progress
+    find "$1" -name '*.tmp' | grep -q .
+}
+
+run_point() { # NAME CONDITION...
+    local name=$1; shift
+    local out="$WORK/$name"
+    (generate "$out") > "$out.log" 2>&1 &
+    local pid=$!
+    local killed=yes
+    kill_when "$pid" "$name" "$@" || killed=no
+    wait "$pid" 2>/dev/null || true
+    local left
+    left=$( (orbit zoo info "$out" 2>/dev/null || true) | grep -o '[0-9]* of 96 complete' || echo "no manifest")
+    (generate "$out") > "$out.rerun.log" 2>&1 || { echo "$name | rerun FAILED: $(tail -1 "$out.rerun.log")"; return; }
+    local verify export_cmp
+    verify=$(orbit zoo verify "$out" 2>&1 | head -1 | cut -c1-40)
+    orbit zoo export --format cnn-zoo "$out" "$out.export" > /dev/null
+    export_cmp=identical
+    for f in weights.npy metrics.csv.gz layout.csv; do
+        cmp -s "$WORK/reference.export/$f" "$out.export/$f" || export_cmp="DIFFERENT ($f)"
+    done
+    echo "$name | killed: $killed | left: $left | verify: $verify | weights and metrics: $export_cmp"
+}
+
+echo "kill point | killed | what the kill left | verify after rerun | comparison with the uninterrupted run"
+run_point manifest-created   test -f "$WORK/manifest-created/manifest.json"
+run_point first-write        temp_file "$WORK/first-write"
+run_point first-commit       committed_rows "$WORK/first-commit" 1
+run_point mid-zoo            committed_rows "$WORK/mid-zoo" 192
+run_point mid-write-later    sh -c "python3 -c \"import json,sys; m=json.load(open('$WORK/mid-write-later/manifest.json')); sys.exit(0 if sum(s['rows'] for s in m['shards']) >= 288 else 1)\" && find '$WORK/mid-write-later' -name '*.tmp' | grep -q ."
+run_point near-end           committed_rows "$WORK/near-end" 480
+
+# Negative control: another zoo seed must not compare identical.
+(exec java -Dai.djl.pytorch.num_threads=1 -jar "$JAR" zoo generate --recipe digits-quick --networks 96 --seed 1 \
+    --group-size 16 --parallel-groups 1 --shard-rows 32 --commit-minutes 0.01 --out "$WORK/other-seed") > "$WORK/other-seed.log" 2>&1
+orbit zoo export --format cnn-zoo "$WORK/other-seed" "$WORK/other-seed.export" > /dev/null
+if cmp -s "$WORK/reference.export/weights.npy" "$WORK/other-seed.export/weights.npy"; then
+    echo "negative control (--seed 1) | weights IDENTICAL: the comparison cannot see a difference"
+else
+    echo "negative control (--seed 1) | weights differ, as they must"
+fi
