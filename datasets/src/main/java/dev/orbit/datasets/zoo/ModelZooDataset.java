@@ -13,7 +13,7 @@ import java.io.IOException;
 
 /**
  * One split of a model zoo as a DJL dataset: item i is network {@code rows[i]} of a
- * {@link ModelZooSource}, its data the weight-space features (DOMAIN.md §2) and its label the
+ * {@link ModelZooSource}, its data the weight-space features (docs/DESIGN.md §2) and its label the
  * target.
  *
  * <p>{@link #get} returns the interleaved list W_0, b_0, W_1, b_1, ... without a batch axis —

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Data augmentation by parameter-space symmetries (DOMAIN.md §1): each training sample is moved to a
+ * Data augmentation by parameter-space symmetries (docs/DESIGN.md §1): each training sample is moved to a
  * random point of its orbit, which computes the same function and so has the same label. A random
  * hidden-neuron permutation always; optionally a random rescaling that the network's activation
  * admits: positive factors exp(N(0, s²)) for ReLU-like networks, sign flips for tanh / sine.

@@ -6,7 +6,7 @@ import dev.orbit.metanet.symmetry.PermutationGroup;
  * NFN's HNP layer (Zhou et al., "Permutation Equivariant Neural Functionals", NeurIPS 2023, §3 and
  * App. B): the linear map between weight spaces, C_in -> C_out channels, that commutes with every
  * permutation of <em>hidden</em> neurons while the network's input and output neurons keep their
- * order (DOMAIN.md §3). This is the exact symmetry of an MLP or CNN, so HNP has more terms than
+ * order (docs/DESIGN.md §3). This is the exact symmetry of an MLP or CNN, so HNP has more terms than
  * {@link NpLinear}: a fixed neuron axis is folded into channels, so W_0's rows, W_{L-1}'s columns and
  * the output bias are read whole rather than averaged.
  *

@@ -7,7 +7,7 @@ import dev.orbit.metanet.space.WeightSpaceFeatures;
 
 /**
  * NFN's HNP invariant pooling (Zhou et al. 2023, §3.2): averages over hidden neuron axes only, so
- * the network's fixed input and output neurons stay visible (DOMAIN.md §3). W_0 is averaged over
+ * the network's fixed input and output neurons stay visible (docs/DESIGN.md §3). W_0 is averaged over
  * its rows and keeps its n_0 input neurons, W_{L-1} over its columns and keeps its n_L outputs, the
  * last bias is kept whole, and every other tensor is averaged over all its neuron axes. The result
  * is unchanged by any permutation of hidden neurons.

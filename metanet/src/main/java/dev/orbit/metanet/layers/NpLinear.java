@@ -5,7 +5,7 @@ import dev.orbit.metanet.symmetry.PermutationGroup;
 /**
  * NFN's NP layer (Zhou et al., "Permutation Equivariant Neural Functionals", NeurIPS 2023, §3): the
  * linear map between weight spaces, C_in -> C_out channels, that commutes with permutations of
- * <em>every</em> neuron boundary, input and output included (DOMAIN.md §3).
+ * <em>every</em> neuron boundary, input and output included (docs/DESIGN.md §3).
  *
  * <p>Input and output are the interleaved weight-space NDList W_0, b_0, W_1, b_1, ... with weights
  * (B, n_l, n_{l-1}, C * f_l) and biases (B, n_l, C), f_l the folded kernel size. Each output is a

@@ -18,7 +18,7 @@ import dev.orbit.metanet.symmetry.PermutationGroup;
 import java.util.Arrays;
 
 /**
- * An equivariant neural functional (NFN, Zhou et al. 2023, §3; DOMAIN.md §1, §3): a stack of
+ * An equivariant neural functional (NFN, Zhou et al. 2023, §3; docs/DESIGN.md §1, §3): a stack of
  * permutation-equivariant layers that maps a network's weights to weight-space features of the same
  * shape, F(g·θ) = g·F(θ) for every hidden-neuron permutation g. Used to edit weights, e.g. to
  * predict an update that dilates the digit an INR draws (NFN's {@code TransferNet}).

@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * A baseline that reads fixed, parameter-free features of a network's weights with an
- * {@link MlpHead} (DOMAIN.md §3, §4): what {@link FlatMlp} (the flat parameter vector) and
+ * {@link MlpHead} (docs/DESIGN.md §3, §4): what {@link FlatMlp} (the flat parameter vector) and
  * {@link StatNn} (per-layer statistics) share. Only the head learns, so each model gives just its
  * features (B, D) and their shape.
  *

@@ -10,7 +10,7 @@ import dev.orbit.metanet.space.WeightSpaceFeatures;
  * The non-invariant baseline: flatten a network's raw parameters into the canonical vector
  * (W_0, b_0, W_1, b_1, ... in DJL's layout; {@link WeightSpaceFeatures#toFlat}) and read it with an
  * {@link MlpHead}. It ignores parameter-space symmetry, so permuted copies of one network get
- * different outputs; NFN reports it doing badly (DOMAIN.md §3, §4).
+ * different outputs; NFN reports it doing badly (docs/DESIGN.md §3, §4).
  *
  * <p>Input: the interleaved weight-space NDList of raw weights (C = 1). Output: (B, head output).
  */

@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * An invariant neural functional (NFN, Zhou et al. 2023, §3-4; NFN's {@code InvariantNFN} with its
  * MLP head): predicts a property of a network from its weights, e.g. its test accuracy, giving the
- * same (B, outputSize) answer for every network on one permutation orbit (DOMAIN.md §1, §4).
+ * same (B, outputSize) answer for every network on one permutation orbit (docs/DESIGN.md §1, §4).
  *
  * <p>Blocks: optional {@code FourierFeatures}, then for every hidden width [optional
  * {@code IoEmbedding}] -> equivariant layer ({@link PermutationGroup}) -> activation ->

@@ -21,7 +21,7 @@ import java.util.List;
  * Linear(outputSize). It reads one array (B, ...) whose trailing axes are flattened to (B, D), and
  * returns (B, outputSize).
  *
- * <p>It is the readout of invariant metanets (NFN's invariant head, StatNN's MLP; DOMAIN.md §3) and
+ * <p>It is the readout of invariant metanets (NFN's invariant head, StatNN's MLP; docs/DESIGN.md §3) and
  * of the flat-vector baseline. With {@code depth = 0} it is a single linear map.
  */
 public final class MlpHead extends AbstractBlock {

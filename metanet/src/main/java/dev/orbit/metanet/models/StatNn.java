@@ -11,7 +11,7 @@ import dev.orbit.metanet.space.NetworkSpec;
  * The StatNN baseline (Unterthiner et al. 2020, "Predicting Neural Network Accuracy from Weights"):
  * per layer the mean, variance and quantiles 0/25/50/75/100 of the weights and of the biases,
  * followed by an {@link MlpHead}. Every statistic is a symmetric function of a layer's entries, so
- * the model is invariant to all neuron permutations by construction (DOMAIN.md §3).
+ * the model is invariant to all neuron permutations by construction (docs/DESIGN.md §3).
  *
  * <p>Input: the interleaved weight-space NDList (W_l (B, n_l, n_{l-1}, C * f_l), b_l (B, n_l, C)),
  * normally raw weights (C = 1). Output: (B, head output). The statistics alone are

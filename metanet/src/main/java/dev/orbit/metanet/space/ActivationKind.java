@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code MlpHead}).
  *
  * <p>Positively homogeneous activations (σ(a·x) = a·σ(x) for a &gt; 0) admit positive scaling of a
- * hidden neuron; odd activations (σ(-x) = -σ(x)) admit sign flips (DOMAIN.md §1).
+ * hidden neuron; odd activations (σ(-x) = -σ(x)) admit sign flips (docs/DESIGN.md §1).
  */
 public enum ActivationKind {
     RELU(true, false),

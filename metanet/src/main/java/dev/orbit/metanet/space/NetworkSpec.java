@@ -26,7 +26,7 @@ import java.util.Objects;
  * layers, with global average pooling between the last convolution and the first dense layer.
  *
  * <p>Neurons are indexed by layer boundary: boundary 0 is the network's input, boundary L its
- * output, and boundaries 1..L-1 are hidden. Only hidden neurons are permutable (DOMAIN.md §1). The
+ * output, and boundaries 1..L-1 are hidden. Only hidden neurons are permutable (docs/DESIGN.md §1). The
  * canonical parameter order, used by flat vectors and files, is W_0, b_0, W_1, b_1, ... with each
  * tensor in DJL's own layout ({@link LayerSpec#weightShape()}).
  */

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Batched weight-space features of an L-layer network: for each layer l a weight tensor
- * {@code (B, n_l, n_{l-1}, C_l)} and a bias tensor {@code (B, n_l, C)} (DOMAIN.md §2).
+ * {@code (B, n_l, n_{l-1}, C_l)} and a bias tensor {@code (B, n_l, C)} (docs/DESIGN.md §2).
  *
  * <p>Rows are output neurons, as in DJL's {@code Linear}; channels come last. A convolution's k x k
  * kernel is folded into the weight channels, {@code C_l = C * kh * kw}, channel index

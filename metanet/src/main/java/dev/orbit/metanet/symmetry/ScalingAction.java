@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 /**
  * A diagonal rescaling of hidden neurons: W_l ← D W_l, b_l ← D b_l, W_{l+1} ← W_{l+1} D^{-1} at
- * each hidden boundary (DOMAIN.md §1). Positive factors are a symmetry of positively homogeneous
+ * each hidden boundary (docs/DESIGN.md §1). Positive factors are a symmetry of positively homogeneous
  * activations (ReLU); factors ±1 (sign flips) of odd ones (tanh, sine).
  */
 public final class ScalingAction implements SymmetryAction {

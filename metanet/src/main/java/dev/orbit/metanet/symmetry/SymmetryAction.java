@@ -3,7 +3,7 @@ package dev.orbit.metanet.symmetry;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 
 /**
- * An element g of a parameter-space symmetry group acting on weight-space features (DOMAIN.md §1).
+ * An element g of a parameter-space symmetry group acting on weight-space features (docs/DESIGN.md §1).
  *
  * <p>Raw parameters are features with one channel ({@link WeightSpaceFeatures#fromParameters}), so
  * the same action moves a network's parameters and a metanet's feature maps.
