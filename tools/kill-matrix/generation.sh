@@ -28,16 +28,7 @@ echo "reference: uninterrupted run" >&2
 (generate "$WORK/reference") > "$WORK/reference.log" 2>&1
 orbit zoo export --format cnn-zoo "$WORK/reference" "$WORK/reference.export" > /dev/null
 
-# Waits (polling every 5 ms, at most 10 min) until the condition holds, then kills the process.
-kill_when() { # PID DESCRIPTION COMMAND...
-    local pid=$1; shift; local what=$1; shift
-    for _ in $(seq 1 120000); do
-        if "$@" 2>/dev/null; then kill -9 "$pid" 2>/dev/null && return 0; fi
-        kill -0 "$pid" 2>/dev/null || { echo "  ($what: the run ended before the kill point)" >&2; return 1; }
-        sleep 0.005
-    done
-    kill -9 "$pid"
-}
+. tools/kill-matrix/kill-when.sh
 
 committed_rows() { # OUT N: the manifest records at least N rows
     python3 -c "import json,sys; m=json.load(open(sys.argv[1]+'/manifest.json')); sys.exit(0 if sum(s['rows'] for s in m['shards']) >= int(sys.argv[2]) else 1)" "$1" "$2"

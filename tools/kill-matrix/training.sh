@@ -30,16 +30,7 @@ train() { # OUT (exec: run in the background, the job's pid is the JVM's, so kil
 echo "reference: uninterrupted run" >&2
 (train "$WORK/reference") > "$WORK/reference.log" 2>&1
 
-# Waits (polling every 5 ms, at most 10 min) until the condition holds, then kills the process.
-kill_when() { # PID DESCRIPTION COMMAND...
-    local pid=$1; shift; local what=$1; shift
-    for _ in $(seq 1 120000); do
-        if "$@" 2>/dev/null; then kill -9 "$pid" 2>/dev/null && return 0; fi
-        kill -0 "$pid" 2>/dev/null || { echo "  ($what: the run ended before the kill point)" >&2; return 1; }
-        sleep 0.005
-    done
-    kill -9 "$pid"
-}
+. tools/kill-matrix/kill-when.sh
 
 compare() { # RUN -> prints one result line
     python3 - "$WORK/reference" "$1" <<'PY'

@@ -65,6 +65,12 @@ class BatchedZooTrainerTest {
         return members;
     }
 
+    /** The same hyperparameters with another learning rate and seed. */
+    private static Hyperparameters with(Hyperparameters hp, double learningRate, long seed) {
+        return new Hyperparameters(hp.activation(), hp.weightInit(), hp.initStd(), hp.biasInit(), hp.dropout(),
+                hp.l2(), learningRate, hp.optimizer(), hp.trainFraction(), hp.batchSize(), seed);
+    }
+
     private static List<CheckpointRecord> trainBatched(NetworkSpec spec, ImageSplit data, TrainingOptions options,
             List<ZooMember> members) throws IOException {
         List<CheckpointRecord> records = new ArrayList<>();
@@ -138,9 +144,7 @@ class BatchedZooTrainerTest {
         List<ZooMember> members = group(8, ActivationKind.RELU, "adam", 1, 11);
         CheckpointRecord batched = last(trainBatched(spec, data, options, members), 0);
         Hyperparameters hp = members.get(0).hyperparameters();
-        ZooMember misrouted = new ZooMember(0, new Hyperparameters(hp.activation(), hp.weightInit(), hp.initStd(),
-                hp.biasInit(), hp.dropout(), hp.l2(), hp.learningRate(), hp.optimizer(), hp.trainFraction(),
-                hp.batchSize(), members.get(1).hyperparameters().seed()));
+        ZooMember misrouted = new ZooMember(0, with(hp, hp.learningRate(), members.get(1).hyperparameters().seed()));
         List<CheckpointRecord> alone = new ArrayList<>();
         try (SingleNetworkTrainer single = new SingleNetworkTrainer(spec, data, options)) {
             single.train(misrouted, alone::add);
@@ -170,8 +174,7 @@ class BatchedZooTrainerTest {
         List<ZooMember> calm = group(8, ActivationKind.RELU, "sgd", 10, 13);
         List<ZooMember> wild = new ArrayList<>(calm);
         Hyperparameters hp = calm.get(3).hyperparameters();
-        wild.set(3, new ZooMember(3, new Hyperparameters(hp.activation(), hp.weightInit(), hp.initStd(), hp.biasInit(),
-                hp.dropout(), hp.l2(), 1e6, hp.optimizer(), hp.trainFraction(), hp.batchSize(), hp.seed())));
+        wild.set(3, new ZooMember(3, with(hp, 1e6, hp.seed())));
         List<CheckpointRecord> withCalm = trainBatched(spec, data, options, calm);
         List<CheckpointRecord> withWild = trainBatched(spec, data, options, wild);
         assertFalse(last(withCalm, 3).metrics().diverged());
