@@ -8,10 +8,10 @@
 # it compares the networks themselves, not how the runs happened to cut their shards.
 #
 # Usage: tools/kill-matrix/generation.sh [WORK_DIR]   (default: target/kill-matrix-generation)
-# Needs training/target/orbit.jar (mvn -o -q -pl training -am package -DskipTests) and cmp.
+# Needs training/target/orbit.jar or $JAR (mvn -o -q -pl training -am package -DskipTests) and cmp.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-JAR=training/target/orbit.jar
+JAR=${JAR:-training/target/orbit.jar}
 WORK=${1:-target/kill-matrix-generation}
 export OMP_NUM_THREADS=1
 rm -rf "$WORK"

@@ -8,10 +8,10 @@
 # timing fields (losses, validation tau and RMSE, networks seen).
 #
 # Usage: tools/kill-matrix/training.sh [WORK_DIR]   (default: target/kill-matrix-training)
-# Needs training/target/orbit.jar (mvn -o -q -pl training -am package -DskipTests) and python3.
+# Needs training/target/orbit.jar or $JAR (mvn -o -q -pl training -am package -DskipTests) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-JAR=training/target/orbit.jar
+JAR=${JAR:-training/target/orbit.jar}
 WORK=${1:-target/kill-matrix-training}
 EPOCHS=${EPOCHS:-6}
 export OMP_NUM_THREADS=1
