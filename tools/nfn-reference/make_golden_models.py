@@ -3,8 +3,8 @@
 InvariantNFN (NP-PosEmb = np_inv.yaml, HNP = hnp_inv.yaml, with MlpHead) and the StatNN features.
 
 NFN (https://github.com/AllanYangZhou/nfn, MIT licence) is NOT vendored into Orbit: the script
-imports it at run time from the checkout given by --nfn-src (default $NFN_SRC, else ../nfn-src next
-to the repository), with `experiments/perceiver-pytorch` on the path because experiments.models
+imports it at run time from the checkout given by --nfn-src (default $NFN_SRC, else nfn-src beside
+the repository), with `experiments/perceiver-pytorch` on the path because experiments.models
 imports it. Usage, from the repository root:
 
     $NFN_PYTHON tools/nfn-reference/make_golden_models.py --nfn-src $NFN_SRC
@@ -26,17 +26,15 @@ import json
 import os
 import sys
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+from nfn_paths import DEFAULT_NFN_SRC, NFN_SRC_HELP, REPO, import_nfn
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--nfn-src", default=os.environ.get("NFN_SRC", os.path.join(REPO, "..", "nfn-src")),
-                    help="NFN checkout (default: $NFN_SRC, else ../nfn-src beside the repository)")
+    ap.add_argument("--nfn-src", default=DEFAULT_NFN_SRC, help=NFN_SRC_HELP)
     ap.add_argument("--out", default=os.path.join(REPO, "metanet", "src", "test", "resources", "golden", "nfn"))
     args = ap.parse_args()
-    src = os.path.abspath(args.nfn_src)
-    sys.path[:0] = [src, os.path.join(src, "experiments", "perceiver-pytorch")]
+    src = import_nfn(args.nfn_src, experiments=True)
 
     from functools import partial
     import numpy as np
@@ -45,7 +43,6 @@ def main():
     from nfn.common import WeightSpaceFeatures, network_spec_from_wsfeat
     from nfn.layers import StatFeaturizer
     from experiments.models import InvariantNFN, MlpHead
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from make_golden import _nfn_commit
 
     torch.set_default_dtype(torch.float32)
