@@ -8,8 +8,7 @@ experiments/predict_gen_configs/nfnet/{hnp_inv,np_inv}.yaml + head_cls/mlp.yaml 
     loss.backward(); opt.step()
 with Adam(lr=1e-3) on a batch of random Small CNN Zoo networks (conv3x3 1->16->16->16, dense 16->10).
 
-    PYTHONPATH=/work/nfn-src:/work/nfn-src/experiments/perceiver-pytorch \
-        /work/nfn-venv/bin/python tools/nfn-reference/bench_step.py
+    $NFN_PYTHON tools/nfn-reference/bench_step.py --nfn-src $NFN_SRC
 
 (`experiments.models` imports perceiver_pytorch, which ships inside NFN's experiments folder.)
 """
@@ -21,9 +20,11 @@ import sys
 import time
 
 
+from nfn_paths import DEFAULT_NFN_SRC, NFN_SRC_HELP, import_nfn
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--nfn-src", default="/work/nfn-src")
+    ap.add_argument("--nfn-src", default=DEFAULT_NFN_SRC, help=NFN_SRC_HELP)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--warmup", type=int, default=5, help="untimed steps before each round")
     ap.add_argument("--steps", type=int, default=20, help="timed steps per round and mode")
@@ -35,8 +36,7 @@ def main():
     ap.add_argument("--json", default=None, help="also write results here")
     ap.add_argument("--print-model", action="store_true")
     args = ap.parse_args()
-    src = os.path.abspath(args.nfn_src)
-    sys.path[:0] = [src, os.path.join(src, "experiments", "perceiver-pytorch")]
+    import_nfn(args.nfn_src, experiments=True)
 
     import torch
     from torch import nn

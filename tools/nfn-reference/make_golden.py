@@ -2,13 +2,12 @@
 """Generate golden test data for Orbit's NP/HNP weight-space layers from the NFN reference.
 
 NFN (https://github.com/AllanYangZhou/nfn, MIT licence) is NOT vendored into Orbit. This script
-imports it at run time from a checkout given by --nfn-src (default /work/nfn-src), which is put
-on sys.path. Nothing of NFN's code is copied here.
+imports it at run time from a checkout given by --nfn-src (default $NFN_SRC, else nfn-src beside
+the repository), which is put on sys.path. Nothing of NFN's code is copied here.
 
 Usage (see metanet/src/test/resources/golden/nfn/README.md for the full recipe):
 
-    PYTHONPATH=/work/nfn-src /work/nfn-venv/bin/python tools/nfn-reference/make_golden.py \
-        --out metanet/src/test/resources/golden/nfn
+    $NFN_PYTHON tools/nfn-reference/make_golden.py --nfn-src $NFN_SRC --out metanet/src/test/resources/golden/nfn
 
 Every case is seeded independently (torch.manual_seed(case seed)), so regenerating one file is
 reproducible on its own. Tensors are float32 in NFN's channels-first layout:
@@ -23,14 +22,15 @@ import os
 import subprocess
 import sys
 
+from nfn_paths import DEFAULT_NFN_SRC, NFN_SRC_HELP, REPO, import_nfn
+
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--nfn-src", default="/work/nfn-src")
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "..",
-                                                  "metanet/src/test/resources/golden/nfn"))
+    ap.add_argument("--nfn-src", default=DEFAULT_NFN_SRC, help=NFN_SRC_HELP)
+    ap.add_argument("--out", default=os.path.join(REPO, "metanet", "src", "test", "resources", "golden", "nfn"))
     args = ap.parse_args()
-    sys.path.insert(0, os.path.abspath(args.nfn_src))
+    import_nfn(args.nfn_src)
 
     import numpy as np
     import torch

@@ -23,9 +23,8 @@ best val Kendall tau (strictly greater, as predict_gen's best_tau.pt); test that
 Differences: CPU instead of CUDA, DataLoader num_workers 0 (NFN: 8), explicit seeds (predict_gen
 sets none), the best state is kept in memory instead of in best_tau.pt, no wandb logging.
 
-    PYTHONPATH=/work/nfn-src:/work/nfn-src/experiments/perceiver-pytorch \\
-        /work/nfn-venv/bin/python tools/nfn-reference/train_predict_gen.py \\
-        --data /work/zoos/fmnist-2k-cnnzoo --model hnp --seed 0 --out /work/zoos/nfn-ref/hnp-seed0
+    $NFN_PYTHON tools/nfn-reference/train_predict_gen.py --nfn-src $NFN_SRC \\
+        --data zoos/fmnist-2k-cnnzoo --model hnp --seed 0 --out zoos/nfn-ref/hnp-seed0
 
 Needs torch, einops, numpy, pandas, scipy, scikit-learn (see README.md). torchvision is imported
 by data_utils at module level but not used by ZooDataset; if it is missing a stub is inserted.
@@ -39,6 +38,8 @@ import random
 import sys
 import time
 import types
+
+from nfn_paths import DEFAULT_NFN_SRC, NFN_SRC_HELP, import_nfn
 
 NFN_COMMIT = "ce783221fd7c511596220d805c7a5beccd764ee8"
 
@@ -71,9 +72,8 @@ def stub_torchvision():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--nfn-src", default="/work/nfn-src")
-    ap.add_argument("--data", default="/work/zoos/fmnist-2k-cnnzoo",
-                    help="folder with weights.npy, layout.csv, metrics.csv.gz")
+    ap.add_argument("--nfn-src", default=DEFAULT_NFN_SRC, help=NFN_SRC_HELP)
+    ap.add_argument("--data", required=True, help="folder with weights.npy, layout.csv, metrics.csv.gz")
     ap.add_argument("--idcs-file", default=None, help="default: <data>/split.csv")
     ap.add_argument("--model", choices=["hnp", "np", "stat"], default="hnp")
     ap.add_argument("--epochs", type=int, default=50)
@@ -85,8 +85,7 @@ def main():
     ap.add_argument("--out", required=True, help="output folder (metrics.json, per-epoch log)")
     args = ap.parse_args()
 
-    src = os.path.abspath(args.nfn_src)
-    sys.path[:0] = [src, os.path.join(src, "experiments", "perceiver-pytorch")]
+    src = import_nfn(args.nfn_src, experiments=True)
     stubbed = stub_torchvision()
 
     import numpy as np

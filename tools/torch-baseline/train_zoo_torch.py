@@ -7,17 +7,15 @@ network's hyperparameters from the zoo's metrics.csv and the zoo's budget and ev
 manifest.json, and prints networks/minute (wall time including evaluation) and the mean final test
 accuracy next to Orbit's for the same networks.
 
-Setup (offline wheelhouse; torch 2.13.0+cpu, numpy, Python 3.11):
-
-    python3 -m venv /work/nfn-venv
-    /work/nfn-venv/bin/pip install --no-index --find-links /opt/wheels --find-links /opt/pypi/files \\
-        /opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl numpy
+Setup (torch 2.13.0+cpu, numpy, Python 3.11; README.md): a venv whose interpreter is $NFN_PYTHON.
 
 Command (from the repository root; the zoo folder is only read -- point it at a copy if another
 process is still writing it):
 
-    /work/nfn-venv/bin/python tools/torch-baseline/train_zoo_torch.py \\
-        --zoo /work/zoos/fmnist-2k --data-dir /usr/share/datasets/fashion-mnist --networks 16 --threads 2
+    $NFN_PYTHON tools/torch-baseline/train_zoo_torch.py --zoo zoos/fmnist-2k --networks 16 --threads 2
+
+--data-dir defaults to $ORBIT_DATA_DIR/fashion-mnist when ORBIT_DATA_DIR is set (as Orbit), else to
+the folder Debian's dataset-fashion-mnist package installs.
 
 What is mirrored from Orbit (zoo/src/main/java/dev/orbit/zoo/train: GroupTrainer, StackedOptimizer,
 DataStream, InitialWeights, DropoutMasks, TrainingOptions):
@@ -402,11 +400,18 @@ def train_network(nid, hp, rows, setup, args, steps_limit=None):
     return metrics
 
 
+def default_data_dir():
+    """Orbit's convention: $ORBIT_DATA_DIR/fashion-mnist, else where Debian's dataset-fashion-mnist puts the files."""
+    root = os.environ.get("ORBIT_DATA_DIR")
+    return os.path.join(root, "fashion-mnist") if root else os.path.join(os.sep, "usr", "share", "datasets", "fashion-mnist")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--zoo", default="/work/zoos/fmnist-2k", help="Orbit zoo folder (manifest.json, metrics.csv, shards/)")
-    parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist", help="folder with the gzipped IDX files")
+    parser.add_argument("--zoo", required=True, help="Orbit zoo folder (manifest.json, metrics.csv, shards/)")
+    parser.add_argument("--data-dir", default=default_data_dir(),
+                        help="folder with the gzipped IDX files (default: $ORBIT_DATA_DIR/fashion-mnist, else %(default)s)")
     parser.add_argument("--networks", type=int, default=16, help="train networks 0..N-1 (default 16)")
     parser.add_argument("--lowest-present", action="store_true",
                         help="if some of ids 0..N-1 are not in the zoo yet, take the N lowest ids it holds instead")

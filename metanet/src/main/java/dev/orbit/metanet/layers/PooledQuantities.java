@@ -175,7 +175,9 @@ final class PooledQuantities {
                 parts.add(neuronSegment(s, x, incomingMeans, outgoingMeans)); // (B, n_k, width)
             }
             if (isPermutable(k)) {
-                neurons.add(NDArrays.concat(parts, 2)); // (B, n_k, D_k)
+                // Not NDArrays.concat for one part: it returns a duplicate() cut off from autograd, and
+                // NP's input boundary has one segment (each input neuron's mean outgoing weight): W_0 lost its gradient.
+                neurons.add(parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 2)); // (B, n_k, D_k)
             } else {
                 neurons.add(null);
                 for (NDArray part : parts) {

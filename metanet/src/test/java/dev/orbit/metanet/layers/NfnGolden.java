@@ -56,14 +56,22 @@ final class NfnGolden {
     static final int IN_CHANNELS = 2;
     static final int OUT_CHANNELS = 3;
 
-    private final Map<String, NDArray> tensors = new HashMap<>();
+    private final Map<String, NDArray> tensors;
     private final NetworkSpec spec;
+    private final String prefix;
 
-    private NfnGolden(NDList list, NetworkSpec spec) {
-        for (NDArray array : list) {
-            tensors.put(array.getName(), array);
-        }
+    private NfnGolden(Map<String, NDArray> tensors, NetworkSpec spec, String prefix) {
+        this.tensors = tensors;
         this.spec = spec;
+        this.prefix = prefix;
+    }
+
+    /**
+     * This file seen from one module of a whole model: {@link #parameter} names are relative to
+     * {@code prefix} (e.g. {@code "nfnet_features.0."} or {@code "grad.nfnet_features.0."}).
+     */
+    NfnGolden within(String prefix) {
+        return new NfnGolden(tensors, spec, this.prefix + prefix);
     }
 
     /** Reads {@code golden/nfn/<name>.safetensors} from the test resources. */
@@ -73,7 +81,11 @@ final class NfnGolden {
             if (in == null) {
                 throw new IllegalStateException("Missing golden file " + resource);
             }
-            return new NfnGolden(NDList.decode(manager, in.readAllBytes()), architecture.spec());
+            Map<String, NDArray> tensors = new HashMap<>();
+            for (NDArray array : NDList.decode(manager, in.readAllBytes())) {
+                tensors.put(array.getName(), array);
+            }
+            return new NfnGolden(tensors, architecture.spec(), "");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read golden file " + resource, e);
         }
@@ -85,15 +97,15 @@ final class NfnGolden {
 
     /** An NFN state_dict entry. */
     NDArray parameter(String name) {
-        NDArray array = tensors.get(name);
+        NDArray array = tensors.get(prefix + name);
         if (array == null) {
-            throw new IllegalStateException("Golden file has no entry " + name + "; it has " + tensors.keySet());
+            throw new IllegalStateException("Golden file has no entry " + prefix + name + "; it has " + tensors.keySet());
         }
         return array;
     }
 
     boolean has(String name) {
-        return tensors.containsKey(name);
+        return tensors.containsKey(prefix + name);
     }
 
     /** The input features, Orbit layout, as the interleaved NDList. */
@@ -110,6 +122,23 @@ final class NfnGolden {
     NDArray pooled() {
         NDArray pooled = parameter("out.pooled");
         return pooled.reshape(pooled.getShape().get(0), -1);
+    }
+
+    /**
+     * The input as NFN's {@code NormalizingModule} sees it after {@code preprocess}: every entry
+     * standardised with its own training-set mean and std (the buffers {@code mean_weights_l},
+     * {@code std_weights_l}, {@code mean_bias_l}, {@code std_bias_l}), Orbit layout.
+     */
+    NDList standardisedInput() {
+        List<NDArray> w = new ArrayList<>();
+        List<NDArray> b = new ArrayList<>();
+        for (int l = 0; l < spec.numLayers(); l++) {
+            NDArray weight = parameter("in.weights." + l).sub(parameter("mean_weights_" + l)).div(parameter("std_weights_" + l));
+            NDArray bias = parameter("in.biases." + l).sub(parameter("mean_bias_" + l)).div(parameter("std_bias_" + l));
+            w.add(toOrbitWeight(weight));
+            b.add(bias.transpose(0, 2, 1)); // (B, C, n) -> (B, n, C)
+        }
+        return WeightSpaceFeatures.of(w, b).toNDList();
     }
 
     private WeightSpaceFeatures features(String prefix) {

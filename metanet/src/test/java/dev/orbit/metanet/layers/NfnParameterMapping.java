@@ -15,13 +15,17 @@ import dev.orbit.metanet.layers.EquivariantLinearMap.Target;
 import dev.orbit.metanet.layers.PooledQuantities.Quantity;
 import dev.orbit.metanet.layers.PooledQuantities.Segment;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loads NFN's {@code NPLinear} / {@code HNPLinear} state_dict into an {@link EquivariantLinearMap},
  * following golden/nfn/README.md §4-5: every NFN module is a matrix over concatenated pooled
  * features; its input blocks are matched to Orbit's segments by (quantity, layer), blocks Orbit has
- * and NFN lacks are zero, and the biases of modules adding into one output are summed.
+ * and NFN lacks are zero, and the biases of modules adding into one output are summed. The same
+ * mapping carries NFN's gradients over, for whole-model golden tests.
  */
 final class NfnParameterMapping {
 
@@ -32,26 +36,43 @@ final class NfnParameterMapping {
     private final NfnGolden golden;
     private final boolean hnp;
     private final int layers;
+    /** Whether the golden entries are gradients: rows NFN has no counterpart for are then NaN. */
+    private final boolean gradients;
+    private final Map<Parameter, float[]> values = new LinkedHashMap<>();
 
-    private NfnParameterMapping(EquivariantLinearMap map, NfnGolden golden, boolean hnp) {
+    private NfnParameterMapping(EquivariantLinearMap map, NfnGolden golden, boolean hnp, boolean gradients) {
         this.map = map;
         this.golden = golden;
         this.hnp = hnp;
         this.layers = golden.spec().numLayers();
+        this.gradients = gradients;
     }
 
     /** Overwrites every parameter of {@code map} (initialised) with NFN's, from {@code golden}. */
     static void load(EquivariantLinearMap map, NfnGolden golden, boolean hnp) {
-        NfnParameterMapping mapping = new NfnParameterMapping(map, golden, hnp);
-        for (int i = 0; i < mapping.layers; i++) {
+        new NfnParameterMapping(map, golden, hnp, false).map().forEach((p, v) -> p.getArray().set(v));
+    }
+
+    /**
+     * NFN's gradients ({@code golden} a view of the {@code grad.} entries) in the shape of Orbit's
+     * parameters of {@code map}. A constant's gradient is that of any one NFN bias adding into it (they all add
+     * the same constant everywhere, so their gradients are equal); rows of blocks NFN lacks are NaN.
+     */
+    static Map<Parameter, float[]> gradients(EquivariantLinearMap map, NfnGolden golden, boolean hnp) {
+        return new NfnParameterMapping(map, golden, hnp, true).map();
+    }
+
+    private Map<Parameter, float[]> map() {
+        for (int i = 0; i < layers; i++) {
             if (hnp && i == 0) {
-                mapping.loadFirstHnp();
-            } else if (hnp && i == mapping.layers - 1) {
-                mapping.loadLastHnp();
+                loadFirstHnp();
+            } else if (hnp && i == layers - 1) {
+                loadLastHnp();
             } else {
-                mapping.loadFourTerm(i);
+                loadFourTerm(i);
             }
         }
+        return values;
     }
 
     private void loadFourTerm(int i) {
@@ -155,6 +176,9 @@ final class NfnParameterMapping {
             throw new AssertionError(module + ": NFN has " + out + " outputs, Orbit's " + p.getName() + " " + p.getArray().getShape());
         }
         float[] mine = new float[Math.toIntExact(orbitIn * out)];
+        if (gradients) {
+            Arrays.fill(mine, Float.NaN);
+        }
         if (nfnOrder == null) {
             copyRows(nfn, nfnIn, 0, mine, 0, nfnIn, out);
         } else {
@@ -181,7 +205,7 @@ final class NfnParameterMapping {
                 throw new AssertionError(module + ": blocks cover " + nfnOffset + " of " + nfnIn + " inputs");
             }
         }
-        p.getArray().set(mine);
+        values.put(p, mine);
     }
 
     private static void copyRows(float[] nfn, int nfnIn, int nfnOffset, float[] mine, int orbitOffset, int width, long out) {
@@ -195,10 +219,11 @@ final class NfnParameterMapping {
     /** Orbit's single constant = the sum of the biases of the NFN modules adding into that output. */
     private void setConstant(Target target, int layer, String... modules) {
         NDArray sum = null;
-        for (String module : modules) {
+        for (String module : gradients ? Arrays.copyOf(modules, 1) : modules) {
             NDArray b = golden.parameter(module + ".bias");
             sum = sum == null ? b : sum.add(b);
         }
-        map.term(target, layer, Source.CONSTANT).getArray().set(sum.toFloatArray());
+        values.put(map.term(target, layer, Source.CONSTANT), sum.toFloatArray());
     }
+
 }

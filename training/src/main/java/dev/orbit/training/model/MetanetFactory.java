@@ -2,7 +2,9 @@ package dev.orbit.training.model;
 
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.training.initializer.XavierInitializer;
 import dev.orbit.metanet.models.FlatMlp;
 import dev.orbit.metanet.models.InvariantNfn;
 import dev.orbit.metanet.models.MlpHead;
@@ -19,7 +21,8 @@ import java.util.List;
  *       symmetry of the zoo's networks);
  *   <li>{@code nfn-np}: invariant NFN with NP layers (every neuron treated as permutable) and a
  *       learned input/output embedding so it can still tell those neurons apart (NFN's
- *       {@code NP-PosEmb}, the NP model of its accuracy predictor, which pools with HNP);
+ *       {@code NP-PosEmb}, the NP model of its accuracy predictor, which pools with HNP), with NFN's
+ *       head initialisation;
  *   <li>{@code nfn-hnp-stat}: {@code nfn-hnp} whose head also reads the StatNN statistics (NFN's
  *       {@code append_stats}): the pooled HNP features and the hand-made ones side by side;
  *   <li>{@code statnn}: per-layer weight statistics and an MLP (Unterthiner et al. 2020);
@@ -29,6 +32,10 @@ import java.util.List;
  * Every model takes the interleaved weight-space NDList (C = 1) and returns (B, 1).
  */
 public final class MetanetFactory {
+
+    /** PyTorch's default Linear weight init, U(±1/sqrt(fan-in)), which NFN's heads keep. */
+    private static final XavierInitializer NFN_LINEAR_INIT =
+            new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f);
 
     private static final List<String> NAMES = List.of("nfn-hnp", "nfn-np", "nfn-hnp-stat", "statnn", "flat-mlp");
 
@@ -56,8 +63,8 @@ public final class MetanetFactory {
         switch (config.name()) {
             case "nfn-hnp":
             case "nfn-np":
-            case "nfn-hnp-stat":
-                return InvariantNfn.builder()
+            case "nfn-hnp-stat": {
+                InvariantNfn nfn = InvariantNfn.builder()
                         .setNetworkSpec(spec)
                         .setVariant(config.name().equals("nfn-np") ? PermutationGroup.NP : PermutationGroup.HNP)
                         .optAppendStatistics(config.name().equals("nfn-hnp-stat"))
@@ -69,6 +76,15 @@ public final class MetanetFactory {
                         .optHeadDepth(config.headDepth())
                         .optHeadDropout(config.dropout())
                         .build();
+                if (config.name().equals("nfn-np")) {
+                    // NFN's head init, U(±1/sqrt(fan-in)) (PyTorch's Linear default), not Xavier: on
+                    // standardised weights plus the N(0, 1) embeddings the pooled features are O(1), and
+                    // with a Xavier head the first Adam step moved the logit by ~14 (fmnist-2k): the
+                    // sigmoid saturated, cross-entropy had no gradient left, and the prediction stayed constant.
+                    nfn.getHead().setInitializer(NFN_LINEAR_INIT, Parameter.Type.WEIGHT);
+                }
+                return nfn;
+            }
             case "statnn":
                 return StatNn.builder().setNetworkSpec(spec).setHead(head(config)).build();
             default:
