@@ -35,12 +35,12 @@ final class CliErrors {
     static final int SYSTEM_ERROR = 1;
 
     /**
-     * The kinds a user can fix, by type. {@link IllegalArgumentException} covers bad options and
-     * {@code ArchitectureMismatchException}; {@link IllegalStateException} is what a run folder of
-     * another experiment or an unreadable training checkpoint throws in {@code fit} today.
+     * The kinds a user can fix, by type. {@link IllegalArgumentException} covers bad options, a run
+     * folder of another experiment and {@code ArchitectureMismatchException}; an
+     * {@link IllegalStateException} is Orbit's own defect (a closed writer, say) and keeps its trace.
      */
     private static final List<Class<? extends Exception>> USER_FAULTS = List.of(
-            IllegalArgumentException.class, IllegalStateException.class, MalformedFileException.class,
+            IllegalArgumentException.class, MalformedFileException.class,
             ZooFormatException.class, DatasetNotFoundException.class, NoSuchFileException.class,
             NotDirectoryException.class, AccessDeniedException.class);
 

@@ -93,7 +93,7 @@ public final class MetanetTrainer {
         int resumedFrom = 0;
         if (state != null) {
             if (!Objects.equals(state.fingerprint, fingerprint)) {
-                throw new IllegalStateException(folder + " holds a checkpoint of a different run (other model, data,"
+                throw new IllegalArgumentException(folder + " holds a checkpoint of a different run (other model, data,"
                         + " target or seed); use another output folder or delete it.");
             }
             loadParameters(folder.resolve(state.modelFile), manager);

@@ -68,7 +68,6 @@ class CliErrorsTest {
         assertOneLine(new DatasetNotFoundException("Fashion-MNIST not found"), 2, "Fashion-MNIST not found");
         assertOneLine(new NoSuchFileException("runs/a"), 2, "runs/a does not exist.");
         assertOneLine(new UncheckedIOException(new AccessDeniedException("runs/a")), 2, "runs/a: permission denied.");
-        assertOneLine(new IllegalStateException("run holds a different run"), 2, "run holds a different run");
     }
 
     @Test
@@ -92,6 +91,9 @@ class CliErrorsTest {
         assertTrue(r.err().contains("java.lang.NullPointerException: a defect"), r.err());
         assertTrue(r.err().contains("\tat "), r.err());
         assertFalse(r.err().startsWith("orbit boom:"), r.err());
+        Result closed = run(new IllegalStateException("The writer for zoo is closed"));
+        assertTrue(closed.err().contains("java.lang.IllegalStateException"), closed.err());
+        assertTrue(closed.err().contains("\tat "), closed.err());
     }
 
     @Test

@@ -71,7 +71,7 @@ class MetanetTrainerTest {
         InMemoryZooSource zoo = SyntheticZoo.create(48, 3, false);
         FitConfig config = new FitConfig(1, 16, 1e-3f, 4, 0);
         fit(zoo, SMALL_STATNN, config, dir, null);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fit(zoo, SMALL_STATNN, config.withSeed(9), dir, null));
         assertTrue(e.getMessage().contains("different run"), e.getMessage());
     }
