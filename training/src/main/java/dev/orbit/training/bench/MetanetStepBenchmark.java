@@ -42,10 +42,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * reference implementation on the same configuration.
  *
  * <p>{@code threads} is libtorch's intra-op thread count, set before the engine starts (so each
- * value needs its own fork, JMH's default): 2 is the reference's setting and this machine's core
- * count, 1 avoids OpenMP's spin-waiting, which on a busy machine costs several times the work.
- * {@code OMP_WAIT_POLICY=PASSIVE} in the environment of {@code orbit bench} (the fork inherits it)
- * stops the spinning too; give the reference script the same environment when comparing.
+ * value needs its own fork, JMH's default); 2 is the reference's setting and this machine's core
+ * count. {@code retainFreedMemory=false} measures the step with glibc's default allocator settings,
+ * under which every step faults its tensors' memory in again ({@link NativeMemory}). Leave
+ * {@code OMP_WAIT_POLICY} unset: {@code PASSIVE} made the 2-thread step slower on an idle machine.
  * The step is {@code orbit train}'s ({@code MetanetTrainer}): forward through a ParameterStore,
  * the engine's gradient collector, Orbit's {@link Adam} (not DJL's Trainer and optimiser). Each step
  * runs in its own NDManager, so its arrays are freed when it ends, as in a training loop; the loss

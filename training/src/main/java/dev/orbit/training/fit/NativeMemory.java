@@ -28,24 +28,18 @@ public final class NativeMemory {
     private static final int TRIM_THRESHOLD = 1 << 30;
     private static final int TOP_PAD = 64 << 20;
 
-    private static volatile boolean applied;
-
     private NativeMemory() {}
 
     /**
      * Sets glibc's malloc so freed blocks are kept for reuse. Idempotent; returns whether every
      * setting was accepted (false without glibc).
      */
-    public static synchronized boolean retainFreedMemory() {
-        if (applied) {
-            return true;
-        }
+    public static boolean retainFreedMemory() {
         try {
             Function mallopt = NativeLibrary.getInstance("c").getFunction("mallopt");
             boolean ok = mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD}) == 1;
             ok &= mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, TRIM_THRESHOLD}) == 1;
             ok &= mallopt.invokeInt(new Object[] {M_TOP_PAD, TOP_PAD}) == 1;
-            applied = ok;
             return ok;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return false; // not glibc: its allocator's defaults stay
