@@ -9,7 +9,7 @@ import com.sun.jna.NativeLibrary;
  * <p>A metanet training step allocates and frees tens of megabytes of tensors. With glibc's default
  * settings much of that goes back to the kernel when freed (large blocks are unmapped, the heap top
  * is trimmed) and is faulted in again, page by page, by the next step: measured on the metanet step
- * (HNP, batch 32) about 15,000 page faults per step and a quarter of the process's CPU time in the
+ * (HNP, batch 32) 12,000-18,000 page faults per step and a quarter of the process's CPU time in the
  * kernel. On a virtual machine a fault costs whatever the host makes it cost, so the step's time
  * swung by 2-3x between runs. Raising malloc's mmap threshold, trim threshold and top pad makes the
  * freed blocks reusable, which cut the step to well under half (docs/RESULTS.md, "Metanet training
