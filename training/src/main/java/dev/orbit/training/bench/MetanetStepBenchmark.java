@@ -1,23 +1,21 @@
 package dev.orbit.training.bench;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+import ai.djl.training.ParameterStore;
 import dev.orbit.metanet.models.InvariantNfn;
+import dev.orbit.metanet.optim.Adam;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationGroup;
+import dev.orbit.training.fit.NativeMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -44,12 +42,14 @@ import org.openjdk.jmh.infra.Blackhole;
  * reference implementation on the same configuration.
  *
  * <p>{@code threads} is libtorch's intra-op thread count, set before the engine starts (so each
- * value needs its own fork, JMH's default): 2 is the reference's setting and this machine's core
- * count, 1 avoids OpenMP's spin-waiting, which on a busy machine costs several times the work.
- * {@code OMP_WAIT_POLICY=PASSIVE} in the environment of {@code orbit bench} (the fork inherits it)
- * stops the spinning too; give the reference script the same environment when comparing.
- * Each step runs in its own NDManager, so its arrays are freed when it ends, as in a training loop;
- * the loss read is the step's only host synchronisation.
+ * value needs its own fork, JMH's default); 2 is the reference's setting and this machine's core
+ * count. {@code retainFreedMemory=false} measures the step with glibc's default allocator settings,
+ * under which every step faults its tensors' memory in again ({@link NativeMemory}). Leave
+ * {@code OMP_WAIT_POLICY} unset: {@code PASSIVE} made the 2-thread step slower on an idle machine.
+ * The step is {@code orbit train}'s ({@code MetanetTrainer}): forward through a ParameterStore,
+ * the engine's gradient collector, Orbit's {@link Adam} (not DJL's Trainer and optimiser). Each step
+ * runs in its own NDManager, so its arrays are freed when it ends, as in a training loop; the loss
+ * read is the step's only host synchronisation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +60,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class MetanetStepBenchmark {
 
     private static final int BATCH = 32;
+    private static final float LEARNING_RATE = 1e-3f;
 
     /** HNP: NFN's hnp_inv config; NP: NP layers with learned IO embeddings (NFN's NP-PosEmb). */
     @Param({"HNP", "NP"})
@@ -69,15 +70,23 @@ public class MetanetStepBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** Whether glibc keeps freed memory for reuse ({@link NativeMemory}, every orbit command's default). */
+    @Param({"true"})
+    public boolean retainFreedMemory;
+
     private NDManager manager;
-    private Model model;
-    private Trainer trainer;
+    private InvariantNfn model;
+    private ParameterStore store;
+    private Adam adam;
     private NDList input;
     private NDArray target;
 
     @Setup(Level.Trial)
     public void setUp() {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads)); // read when the engine starts
+        if (retainFreedMemory) {
+            NativeMemory.retainFreedMemory(); // as orbit's main does; the fork does not run it
+        }
         Engine.getInstance().setRandomSeed(42);
         NetworkSpec spec = NetworkSpec.smallCnnZoo(ActivationKind.RELU);
         PermutationGroup v = PermutationGroup.valueOf(variant);
@@ -91,16 +100,11 @@ public class MetanetStepBenchmark {
                 .optIoEmbedding(v == PermutationGroup.NP)
                 .build();
         manager = NDManager.newBaseManager();
-        model = Model.newInstance("metanet-step");
-        model.setBlock(nfn);
-        trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build()));
+        model = nfn;
         input = randomNetworks(manager, spec, BATCH, new Random(7));
-        Shape[] shapes = new Shape[input.size()];
-        for (int i = 0; i < shapes.length; i++) {
-            shapes[i] = input.get(i).getShape();
-        }
-        trainer.initialize(shapes);
+        model.initialize(manager, DataType.FLOAT32, input.getShapes());
+        store = new ParameterStore(manager, false);
+        adam = new Adam(manager, model.getParameters());
         float[] t = new float[BATCH];
         Random random = new Random(8);
         for (int i = 0; i < BATCH; i++) {
@@ -114,20 +118,18 @@ public class MetanetStepBenchmark {
         try (NDManager step = manager.newSubManager()) {
             input.tempAttach(step); // the step's arrays follow their inputs into step and are freed with it
             target.tempAttach(step);
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDArray prediction = trainer.forward(input).singletonOrThrow(); // (B, 1)
-                NDArray loss = prediction.sub(target).square().mean();
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray prediction = model.forward(store, input, true).singletonOrThrow(); // (B, 1)
+                NDArray loss = prediction.sub(target).square().mean(); // ()
                 collector.backward(loss);
                 blackhole.consume(loss.getFloat());
             }
-            trainer.step();
+            adam.step(LEARNING_RATE);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        trainer.close();
-        model.close();
         manager.close();
     }
 

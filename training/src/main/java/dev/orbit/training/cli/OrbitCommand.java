@@ -1,6 +1,7 @@
 package dev.orbit.training.cli;
 
 import dev.orbit.training.OrbitVersion;
+import dev.orbit.training.fit.NativeMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,7 @@ public final class OrbitCommand implements Runnable {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", "PyTorch");
         System.setProperty("java.awt.headless", "true"); // charts render off-screen
+        NativeMemory.retainFreedMemory(); // libtorch's freed tensors are reused, not faulted in again each step
         System.exit(commandLine().execute(args));
     }
 
