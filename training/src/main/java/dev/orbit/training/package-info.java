@@ -6,8 +6,7 @@
  *   cli     ──► any package below
  *   fit     ──► predict, model, metrics, report
  *   predict ──► model
- *   bench   ──► fit (the step it times runs with fit's process settings)
- *   model, metrics, report ──► none of the others
+ *   model, metrics, report, bench ──► none of the others
  * </pre>
  *
  * <ul>
@@ -15,8 +14,7 @@
  *   <li>{@code metrics}: Kendall tau, R², RMSE; no engine, no files;
  *   <li>{@code report}: PNG charts and one-page HTML summaries; knows nothing of metanets;
  *   <li>{@code fit}: the training loop and the run folder of one experiment (it saves the model in
- *       the form {@code predict} loads, so {@code fit} uses {@code predict}, never the reverse), and
- *       the process's native allocator settings ({@code NativeMemory});
+ *       the form {@code predict} loads, so {@code fit} uses {@code predict}, never the reverse);
  *   <li>{@code predict}: loading a run's model and scoring networks;
  *   <li>{@code bench}: JMH benchmarks, run by {@code orbit bench};
  *   <li>{@code cli}: only parses arguments, calls the packages above and prints; library code never

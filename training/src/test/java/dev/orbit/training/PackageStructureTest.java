@@ -30,7 +30,7 @@ class PackageStructureTest {
             "model", Set.of(),
             "metrics", Set.of(),
             "report", Set.of(),
-            "bench", Set.of("fit"));
+            "bench", Set.of());
 
     /**
      * Imports of cli that are being moved out on another branch (run provenance takes the build

@@ -15,7 +15,7 @@ import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import dev.orbit.metanet.symmetry.PermutationGroup;
-import dev.orbit.training.fit.NativeMemory;
+import dev.orbit.zoo.train.NativeMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,7 +1,7 @@
 package dev.orbit.training.cli;
 
 import dev.orbit.training.OrbitVersion;
-import dev.orbit.training.fit.NativeMemory;
+import dev.orbit.zoo.train.NativeMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

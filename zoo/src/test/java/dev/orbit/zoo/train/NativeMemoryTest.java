@@ -1,4 +1,4 @@
-package dev.orbit.training.fit;
+package dev.orbit.zoo.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
