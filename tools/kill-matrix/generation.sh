@@ -36,6 +36,9 @@ committed_rows() { # OUT N: the manifest records at least N rows
 temp_file() { # OUT: an uncommitted write is in progress
     find "$1" -name '*.tmp' | grep -q .
 }
+committed_and_writing() { # OUT N: at least N rows committed and the next write under way
+    committed_rows "$1" "$2" && temp_file "$1"
+}
 
 same_checkpoints() { # EXPORT_A EXPORT_B -> "identical (N checkpoints)" or what differs
     python3 - "$1" "$2" <<'PY'
@@ -90,7 +93,7 @@ run_point manifest-created   test -f "$WORK/manifest-created/manifest.json"
 run_point first-write        temp_file "$WORK/first-write"
 run_point first-commit       committed_rows "$WORK/first-commit" 1
 run_point mid-zoo            committed_rows "$WORK/mid-zoo" 192
-run_point mid-write-later    sh -c "python3 -c \"import json,sys; m=json.load(open('$WORK/mid-write-later/manifest.json')); sys.exit(0 if sum(s['rows'] for s in m['shards']) >= 288 else 1)\" && find '$WORK/mid-write-later' -name '*.tmp' | grep -q ."
+run_point mid-write-later    committed_and_writing "$WORK/mid-write-later" 288
 run_point near-end           committed_rows "$WORK/near-end" 480
 
 # Negative control: another zoo seed must not compare identical.

@@ -65,6 +65,14 @@ class BatchedZooTrainerTest {
         return members;
     }
 
+    private static float maxAbsDifference(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
     /** The same hyperparameters with another learning rate and seed. */
     private static Hyperparameters with(Hyperparameters hp, double learningRate, long seed) {
         return new Hyperparameters(hp.activation(), hp.weightInit(), hp.initStd(), hp.biasInit(), hp.dropout(),
@@ -104,13 +112,9 @@ class BatchedZooTrainerTest {
                 CheckpointRecord a = last(alone, id);
                 CheckpointRecord b = last(batched, id);
                 assertEquals(a.epoch(), b.epoch());
-                float maxDiff = 0;
-                float maxChange = 0;
-                float[] start = InitialWeights.sample(memberSpec, members.get(id).hyperparameters());
-                for (int i = 0; i < a.weights().length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(a.weights()[i] - b.weights()[i]));
-                    maxChange = Math.max(maxChange, Math.abs(a.weights()[i] - start[i]));
-                }
+                float maxDiff = maxAbsDifference(a.weights(), b.weights());
+                float maxChange = maxAbsDifference(a.weights(),
+                        InitialWeights.sample(memberSpec, members.get(id).hyperparameters()));
                 System.out.printf("member %d (%s, dropout %.2f): max |alone - batched| = %.3g, max change %.3g%n",
                         id, members.get(id).hyperparameters().optimizer(), members.get(id).hyperparameters().dropout(),
                         maxDiff, maxChange);
@@ -149,11 +153,7 @@ class BatchedZooTrainerTest {
         try (SingleNetworkTrainer single = new SingleNetworkTrainer(spec, data, options)) {
             single.train(misrouted, alone::add);
         }
-        float[] a = last(alone, 0).weights();
-        float maxDiff = 0;
-        for (int i = 0; i < a.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(a[i] - batched.weights()[i]));
-        }
+        float maxDiff = maxAbsDifference(last(alone, 0).weights(), batched.weights());
         assertTrue(maxDiff > 100 * SAME_NETWORK_TOLERANCE, "a misrouted member must not pass: " + maxDiff);
     }
 
