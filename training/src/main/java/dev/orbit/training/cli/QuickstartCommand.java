@@ -64,6 +64,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        // One libtorch thread (before the engine starts): its two zoo groups run at once, and the metanets
+        // train as fast on one thread as on two (docs/RESULTS.md, "Thread defaults").
+        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+        System.setProperty("ai.djl.pytorch.num_interop_threads",
+                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         PrintWriter log = spec.commandLine().getOut();
         List<MetanetConfig> configs = new ArrayList<>();
         for (String name : models) {

@@ -91,11 +91,6 @@ final class BlockNetwork implements MemberStack {
     }
 
     @Override
-    public boolean channelsLast() {
-        return false; // DJL's default layout: this is the plain baseline
-    }
-
-    @Override
     public List<NDArray> parameters() {
         return parameters;
     }

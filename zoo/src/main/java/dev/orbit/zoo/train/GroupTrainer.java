@@ -183,7 +183,7 @@ final class GroupTrainer {
                         labels[m * batch + n] = data.trainLabels[image];
                     }
                 }
-                NDArray x = data.gather(data.trainImages, index, members, batch, stack.channelsLast(), manager);
+                NDArray x = data.gather(data.trainImages, index, members, batch, manager);
                 NDArray y = manager.create(labels, new Shape(members, batch)).toType(DataType.INT64, false); // (M, N)
                 List<NDArray> masks = maskBuffers == null ? null : dropoutMasks(step);
                 NDArray loss;
@@ -280,7 +280,7 @@ final class GroupTrainer {
                         valid[m * n + j] = inside;
                     }
                 }
-                NDArray x = data.gather(images, index, members, n, stack.channelsLast(), manager);
+                NDArray x = data.gather(images, index, members, n, manager);
                 NDArray target = manager.create(y, new Shape(members, n)).toType(DataType.INT64, false); // (M, n)
                 NDArray mask = manager.create(valid, new Shape(members, n)); // (M, n)
                 NDArray logits = stack.forward(x, null, false); // (M, n, K)

@@ -29,9 +29,6 @@ interface MemberStack extends AutoCloseable {
      */
     NDArray forwardShared(NDArray x);
 
-    /** Whether CNN inputs and dropout masks should be stored channels-last (see {@link ZooTrainingData#gather}). */
-    boolean channelsLast();
-
     /** The parameters in canonical order W_0, b_0, ...; each reshapes to (M, size) member by member. */
     List<NDArray> parameters();
 

@@ -116,11 +116,6 @@ final class StackedNetworks implements MemberStack {
     }
 
     @Override
-    public boolean channelsLast() {
-        return true;
-    }
-
-    @Override
     public List<NDArray> parameters() {
         return parameters;
     }

@@ -85,25 +85,18 @@ final class ZooTrainingData implements AutoCloseable {
      * Images for M members in the group layout: for a CNN {@code index[n * M + m]} is member m's n-th
      * image and the result is (N, M·C, H, W); for an MLP {@code index[m * N + n]} and (M, N, F).
      *
-     * @param channelsLast for a CNN, store the result channels-last (N, H, W, M·C) behind its
-     *     (N, M·C, H, W) view, which lets oneDNN run grouped convolutions without layout reorders
+     * <p>CNN inputs stay in the plain (N, M·C, H, W) layout, never channels-last: libtorch 2.7.1's
+     * oneDNN computes a grouped convolution with one input channel per group wrongly from
+     * channels-last input with its AVX-512 kernels (docs/RESULTS.md, "Batched CNN on AVX-512").
      */
-    NDArray gather(NDArray source, long[] index, int members, int perMember, boolean channelsLast, NDManager owner) {
+    NDArray gather(NDArray source, long[] index, int members, int perMember, NDManager owner) {
         NDArray idx = owner.create(index); // (M·N)
         NDArray rows = source.get(new NDIndex("{}", idx)); // (M·N, C, H, W) or (M·N, F)
         long[] example = template.inputShape();
         if (!convolutional) {
             return rows.reshape(members, perMember, example[0]); // (M, N, F)
         }
-        long channels = members * example[0];
-        if (!channelsLast) {
-            return rows.reshape(perMember, channels, example[1], example[2]); // (N, M·C, H, W)
-        }
-        return rows.reshape(perMember, channels, example[1] * example[2]) // (N, M·C, H·W)
-                .transpose(0, 2, 1) // (N, H·W, M·C), a view
-                .reshape(perMember, -1) // (N, H·W·M·C): these axes cannot merge in a view, so this copies
-                .reshape(perMember, example[1], example[2], channels) // (N, H, W, M·C), a view
-                .transpose(0, 3, 1, 2); // (N, M·C, H, W) view of channels-last storage
+        return rows.reshape(perMember, members * example[0], example[1], example[2]); // (N, M·C, H, W), a view
     }
 
     /** Images every member sees: (n, C, H, W) or (n, F). */

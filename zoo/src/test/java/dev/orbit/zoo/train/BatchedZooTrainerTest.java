@@ -39,9 +39,9 @@ class BatchedZooTrainerTest {
     }
 
     /**
-     * Weights after a few steps agree to this (float rounding of grouped vs plain kernels). Surefire
-     * pins oneDNN to its AVX2 kernels (root pom): with its AVX-512 kernels a CNN member in a group
-     * differs from the same member alone by most of a step, on any optimizer (docs/RESULTS.md).
+     * Weights after a few steps agree to this (float rounding of grouped vs plain kernels), on the
+     * machine's own oneDNN kernels: on AVX-512 they failed it by most of a step while the group's
+     * inputs were channels-last (docs/RESULTS.md, "Batched CNN on AVX-512").
      */
     private static final float SAME_NETWORK_TOLERANCE = 1e-4f;
 
