@@ -24,9 +24,11 @@ public final class ActivationMatching {
      * @param spec both networks' architecture
      * @param reference A's activations: element k - 1 is hidden boundary k's, (samples, n_k) row-major
      * @param other B's activations on the same inputs, in the same layout
-     * @return π with π(B)'s neuron i the neuron of B that correlates best with A's neuron i, jointly
+     * @param signFlips whether a neuron may also be negated (odd activations: a flipped neuron
+     *     correlates −1), pairing by |correlation|
+     * @return g with g(B)'s neuron i the neuron of B that correlates best with A's neuron i, jointly
      */
-    public static PermutationAction align(NetworkSpec spec, List<float[]> reference, List<float[]> other) {
+    public static Match align(NetworkSpec spec, List<float[]> reference, List<float[]> other, boolean signFlips) {
         int[] n = spec.neuronCounts();
         int hidden = n.length - 2;
         if (reference.size() != hidden || other.size() != hidden) {
@@ -34,12 +36,20 @@ public final class ActivationMatching {
                     + reference.size() + " and " + other.size());
         }
         int[][] perm = new int[n.length][];
-        perm[0] = identity(n[0]);
-        perm[n.length - 1] = identity(n[n.length - 1]);
-        for (int k = 1; k <= hidden; k++) {
-            perm[k] = LinearAssignment.maximize(correlation(reference.get(k - 1), other.get(k - 1), n[k]));
+        float[][] sign = new float[n.length][];
+        for (int k = 0; k < n.length; k++) {
+            perm[k] = identity(n[k]);
+            sign[k] = new float[n[k]];
+            java.util.Arrays.fill(sign[k], 1f);
         }
-        return PermutationAction.of(spec, perm);
+        for (int k = 1; k <= hidden; k++) {
+            double[][] c = correlation(reference.get(k - 1), other.get(k - 1), n[k]);
+            perm[k] = LinearAssignment.maximize(signFlips ? abs(c) : c);
+            for (int i = 0; i < n[k]; i++) {
+                sign[k][i] = signFlips && c[i][perm[k][i]] < 0 ? -1f : 1f;
+            }
+        }
+        return new Match(PermutationAction.of(spec, perm), signFlips ? ScalingAction.of(spec, sign) : null);
     }
 
     /**
@@ -100,6 +110,30 @@ public final class ActivationMatching {
             mean[i] /= samples;
         }
         return mean;
+    }
+
+    private static double[][] abs(double[][] m) {
+        double[][] out = new double[m.length][m.length == 0 ? 0 : m[0].length];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                out[i][j] = Math.abs(m[i][j]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A matching's result.
+     *
+     * @param permutation the permutation part
+     * @param signs the ±1 factors applied after it, or null without sign flips
+     */
+    public record Match(PermutationAction permutation, ScalingAction signs) {
+
+        /** The permutation, then the signs: {@code action().applyToFlat(spec, B)} is B aligned to A. */
+        public SymmetryAction action() {
+            return signs == null ? permutation : permutation.then(signs);
+        }
     }
 
     private static int[] identity(int n) {

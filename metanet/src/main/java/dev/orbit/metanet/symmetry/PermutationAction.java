@@ -119,14 +119,6 @@ public final class PermutationAction implements SymmetryAction {
         return WeightSpaceFeatures.of(w, b);
     }
 
-    /** This action on one network's flat canonical weights (through {@link #apply}); a new array. */
-    public float[] applyToFlat(NetworkSpec spec, float[] flat) {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray row = manager.create(flat, new ai.djl.ndarray.types.Shape(1, flat.length)); // (1, P)
-            return apply(WeightSpaceFeatures.fromFlat(spec, row)).toFlat(spec).toFloatArray();
-        }
-    }
-
     @Override
     public PermutationAction inverse() {
         int[][] inv = new int[perms.length][];

@@ -1,9 +1,11 @@
 package dev.orbit.metanet.symmetry;
 
+import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -20,18 +22,24 @@ import java.util.SplittableRandom;
  * comparable, then boundary 2's once boundary 1 is matched, ...). For a permuted copy of A this sweep
  * already recovers the permutation exactly. Convolution kernels are folded into the weight channels
  * (docs/DESIGN.md §2), so a channel of a CNN is matched like a neuron of an MLP.
+ *
+ * <p>With sign flips (for odd activations: tanh, sine) a neuron may also be negated: flipping B's
+ * neuron j negates every term of its similarity with A's neuron i, so each step assigns on |S| and
+ * flips where S &lt; 0. The result is then a permutation followed by a {@link ScalingAction} of ±1.
  */
 public final class WeightMatching {
 
     private final int maxRounds;
     private final long seed;
+    private final Boolean signFlips; // null: when every hidden activation is odd
 
     private WeightMatching(Builder builder) {
         this.maxRounds = builder.maxRounds;
         this.seed = builder.seed;
+        this.signFlips = builder.signFlips;
     }
 
-    /** A builder with 100 rounds at most and seed 0. */
+    /** A builder with 100 rounds at most, seed 0 and sign flips where the activations allow them. */
     public static Builder builder() {
         return new Builder();
     }
@@ -42,12 +50,12 @@ public final class WeightMatching {
     }
 
     /**
-     * The permutation aligning {@code other} to {@code reference}.
+     * The symmetry aligning {@code other} to {@code reference}.
      *
      * @param spec both networks' architecture
      * @param reference network A's flat canonical weights
      * @param other network B's flat canonical weights
-     * @return π with π(B) close to A, and the distances before and after
+     * @return g with g(B) close to A, and the distances before and after
      */
     public Alignment align(NetworkSpec spec, float[] reference, float[] other) {
         long expected = spec.parameterCount();
@@ -55,15 +63,17 @@ public final class WeightMatching {
             throw new IllegalArgumentException("Both networks need " + expected + " weights for " + spec.describe()
                     + "; got " + reference.length + " and " + other.length);
         }
+        boolean flips = signFlips != null ? signFlips : allHiddenOdd(spec);
+        if (flips && !allHiddenOdd(spec)) {
+            throw new IllegalArgumentException("Sign flips are no symmetry of " + spec.describe()
+                    + ": its hidden activations are not odd.");
+        }
         List<Layer> a = Layer.all(spec, reference);
         List<Layer> b = Layer.all(spec, other);
         int[] n = spec.neuronCounts();
-        int[][] perm = new int[n.length][];
-        for (int k = 0; k < n.length; k++) {
-            perm[k] = identity(n[k]);
-        }
+        Transform t = Transform.identity(n);
         for (int k = 1; k < n.length - 1; k++) { // forward sweep: incoming weights only
-            perm[k] = LinearAssignment.maximize(incomingSimilarity(a.get(k - 1), b.get(k - 1), perm[k - 1]));
+            step(t, k, incomingSimilarity(a.get(k - 1), b.get(k - 1), t.perm[k - 1], t.sign[k - 1]), flips);
         }
         int rounds = 0;
         SplittableRandom random = new SplittableRandom(seed);
@@ -74,22 +84,18 @@ public final class WeightMatching {
             rounds++;
             shuffle(order, random);
             for (int k : order) {
-                double[][] s = incomingSimilarity(a.get(k - 1), b.get(k - 1), perm[k - 1]);
-                addOutgoingSimilarity(s, a.get(k), b.get(k), perm[k + 1]);
-                int[] best = LinearAssignment.maximize(s);
-                double gain = LinearAssignment.total(s, best) - LinearAssignment.total(s, perm[k]);
-                if (gain > 1e-9 * Math.max(1.0, Math.abs(LinearAssignment.total(s, perm[k])))) {
-                    perm[k] = best;
-                    improved = true;
-                }
+                double[][] s = incomingSimilarity(a.get(k - 1), b.get(k - 1), t.perm[k - 1], t.sign[k - 1]);
+                addOutgoingSimilarity(s, a.get(k), b.get(k), t.perm[k + 1], t.sign[k + 1]);
+                improved |= step(t, k, s, flips);
             }
         }
-        PermutationAction action = PermutationAction.of(spec, perm);
-        return new Alignment(action, rounds, distance(a, b, identityPerms(n)), distance(a, b, perm));
+        ScalingAction signs = flips ? ScalingAction.of(spec, t.sign) : null;
+        return new Alignment(PermutationAction.of(spec, t.perm), signs, rounds, distance(a, b, Transform.identity(n)),
+                distance(a, b, t));
     }
 
     /**
-     * The permutation aligning network {@code index} of {@code other} to network {@code index} of
+     * The symmetry aligning network {@code index} of {@code other} to network {@code index} of
      * {@code reference} (single-channel features of raw weights).
      */
     public Alignment align(NetworkSpec spec, WeightSpaceFeatures reference, WeightSpaceFeatures other, int index) {
@@ -97,19 +103,41 @@ public final class WeightMatching {
     }
 
     /**
-     * S[i][j] = ⟨A's incoming weights and bias of neuron i, B's of neuron j with B's inputs
-     * permuted by {@code inPerm}⟩, for one layer's output boundary.
+     * Re-assigns boundary k by S (rows: A's neurons, columns: B's), keeping the old assignment unless
+     * the new one gains more than rounding; true when it changed.
      */
-    private static double[][] incomingSimilarity(Layer a, Layer b, int[] inPerm) {
+    private static boolean step(Transform t, int k, double[][] s, boolean flips) {
+        double[][] gain = flips ? abs(s) : s;
+        int[] best = LinearAssignment.maximize(gain);
+        double now = 0;
+        for (int i = 0; i < best.length; i++) {
+            now += t.sign[k][i] * s[i][t.perm[k][i]];
+        }
+        double next = LinearAssignment.total(gain, best);
+        if (next - now <= 1e-9 * Math.max(1.0, Math.abs(now))) {
+            return false;
+        }
+        t.perm[k] = best;
+        for (int i = 0; i < best.length; i++) {
+            t.sign[k][i] = flips && s[i][best[i]] < 0 ? -1f : 1f;
+        }
+        return true;
+    }
+
+    /**
+     * S[i][j] = ⟨A's incoming weights and bias of neuron i, B's of neuron j with B's inputs
+     * transformed by the boundary below⟩, for one layer's output boundary.
+     */
+    private static double[][] incomingSimilarity(Layer a, Layer b, int[] inPerm, float[] inSign) {
         int out = a.spec.outNeurons();
         int in = a.spec.inNeurons();
         int f = a.spec.filterSize();
-        double[][] bRows = new double[out][in * f]; // B's rows with columns permuted: (out, in·f)
+        double[][] bRows = new double[out][in * f]; // B's rows with columns transformed: (out, in·f)
         for (int j = 0; j < out; j++) {
             for (int c = 0; c < in; c++) {
                 int src = inPerm[c];
-                for (int t = 0; t < f; t++) {
-                    bRows[j][c * f + t] = b.weight(j, src, t);
+                for (int tap = 0; tap < f; tap++) {
+                    bRows[j][c * f + tap] = inSign[c] * b.weight(j, src, tap);
                 }
             }
         }
@@ -124,10 +152,10 @@ public final class WeightMatching {
     }
 
     /**
-     * Adds ⟨A's outgoing weights of neuron i, B's of neuron j with B's next-layer neurons permuted
-     * by {@code outPerm}⟩, over the layer that reads the boundary.
+     * Adds ⟨A's outgoing weights of neuron i, B's of neuron j with B's next-layer neurons
+     * transformed by the boundary above⟩, over the layer that reads the boundary.
      */
-    private static void addOutgoingSimilarity(double[][] s, Layer a, Layer b, int[] outPerm) {
+    private static void addOutgoingSimilarity(double[][] s, Layer a, Layer b, int[] outPerm, float[] outSign) {
         int out = a.spec.outNeurons();
         int in = a.spec.inNeurons();
         int f = a.spec.filterSize();
@@ -135,9 +163,9 @@ public final class WeightMatching {
         double[][] bCols = new double[in][out * f];
         for (int r = 0; r < out; r++) {
             for (int c = 0; c < in; c++) {
-                for (int t = 0; t < f; t++) {
-                    aCols[c][r * f + t] = a.weight(r, c, t);
-                    bCols[c][r * f + t] = b.weight(outPerm[r], c, t);
+                for (int tap = 0; tap < f; tap++) {
+                    aCols[c][r * f + tap] = a.weight(r, c, tap);
+                    bCols[c][r * f + tap] = outSign[r] * b.weight(outPerm[r], c, tap);
                 }
             }
         }
@@ -148,26 +176,46 @@ public final class WeightMatching {
         }
     }
 
-    /** ‖θ_A − π(θ_B)‖ over every weight and bias. */
-    private static double distance(List<Layer> a, List<Layer> b, int[][] perm) {
+    /** ‖θ_A − g(θ_B)‖ over every weight and bias. */
+    private static double distance(List<Layer> a, List<Layer> b, Transform t) {
         double sum = 0;
         for (int l = 0; l < a.size(); l++) {
             Layer la = a.get(l);
             Layer lb = b.get(l);
-            int[] rows = perm[l + 1];
-            int[] cols = perm[l];
+            int[] rows = t.perm[l + 1];
+            int[] cols = t.perm[l];
             for (int i = 0; i < la.spec.outNeurons(); i++) {
+                float rowSign = t.sign[l + 1][i];
                 for (int c = 0; c < la.spec.inNeurons(); c++) {
-                    for (int t = 0; t < la.spec.filterSize(); t++) {
-                        double d = la.weight(i, c, t) - lb.weight(rows[i], cols[c], t);
+                    float sign = rowSign * t.sign[l][c];
+                    for (int tap = 0; tap < la.spec.filterSize(); tap++) {
+                        double d = la.weight(i, c, tap) - sign * lb.weight(rows[i], cols[c], tap);
                         sum += d * d;
                     }
                 }
-                double d = la.bias(i) - lb.bias(rows[i]);
+                double d = la.bias(i) - rowSign * lb.bias(rows[i]);
                 sum += d * d;
             }
         }
         return Math.sqrt(sum);
+    }
+
+    private static boolean allHiddenOdd(NetworkSpec spec) {
+        for (int l = 0; l + 1 < spec.numLayers(); l++) {
+            ActivationKind act = spec.layer(l).activation();
+            if (!act.admitsSignFlip() || act == ActivationKind.IDENTITY) {
+                return false;
+            }
+        }
+        return spec.numLayers() > 1;
+    }
+
+    private static double[][] abs(double[][] m) {
+        double[][] out = new double[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = Arrays.stream(m[i]).map(Math::abs).toArray();
+        }
+        return out;
     }
 
     private static double dot(double[] x, double[] y) {
@@ -195,23 +243,32 @@ public final class WeightMatching {
         }
     }
 
-    private static int[][] identityPerms(int[] n) {
-        int[][] p = new int[n.length][];
-        for (int k = 0; k < n.length; k++) {
-            p[k] = identity(n[k]);
+    /** The transform of B found so far: permute every boundary by perm, then multiply by sign. */
+    private static final class Transform {
+        final int[][] perm;
+        final float[][] sign;
+
+        private Transform(int[][] perm, float[][] sign) {
+            this.perm = perm;
+            this.sign = sign;
         }
-        return p;
+
+        static Transform identity(int[] n) {
+            int[][] p = new int[n.length][];
+            float[][] s = new float[n.length][];
+            for (int k = 0; k < n.length; k++) {
+                p[k] = new int[n[k]];
+                for (int i = 0; i < n[k]; i++) {
+                    p[k][i] = i;
+                }
+                s[k] = new float[n[k]];
+                Arrays.fill(s[k], 1f);
+            }
+            return new Transform(p, s);
+        }
     }
 
-    private static int[] identity(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        return p;
-    }
-
-    /** One layer of a flat weight vector, read as W[i][c][t] (t: the folded kernel tap) and b[i]. */
+    /** One layer of a flat weight vector, read as W[i][c][tap] (tap: the folded kernel position) and b[i]. */
     private static final class Layer {
         final LayerSpec spec;
         final float[] flat;
@@ -257,6 +314,7 @@ public final class WeightMatching {
     public static final class Builder {
         private int maxRounds = 100;
         private long seed;
+        private Boolean signFlips;
 
         private Builder() {}
 
@@ -275,6 +333,15 @@ public final class WeightMatching {
             return this;
         }
 
+        /**
+         * Whether neurons may also be negated; by default exactly when every hidden activation is
+         * odd (tanh, sine). True on another activation is refused by {@link #align}.
+         */
+        public Builder optSignFlips(boolean flips) {
+            this.signFlips = flips;
+            return this;
+        }
+
         public WeightMatching build() {
             return new WeightMatching(this);
         }
@@ -283,10 +350,18 @@ public final class WeightMatching {
     /**
      * A matching's result.
      *
-     * @param permutation π: apply it to B ({@link PermutationAction#applyToFlat}) to align B to A
+     * @param permutation the permutation part of g
+     * @param signs the ±1 factors applied after it, or null when sign flips were not allowed
      * @param rounds rounds of coordinate descent run after the forward sweep
      * @param distanceBefore ‖θ_A − θ_B‖
-     * @param distanceAfter ‖θ_A − π(θ_B)‖
+     * @param distanceAfter ‖θ_A − g(θ_B)‖
      */
-    public record Alignment(PermutationAction permutation, int rounds, double distanceBefore, double distanceAfter) {}
+    public record Alignment(PermutationAction permutation, ScalingAction signs, int rounds, double distanceBefore,
+            double distanceAfter) {
+
+        /** g: the permutation, then the signs; {@code action().applyToFlat(spec, B)} is B aligned to A. */
+        public SymmetryAction action() {
+            return signs == null ? permutation : permutation.then(signs);
+        }
+    }
 }

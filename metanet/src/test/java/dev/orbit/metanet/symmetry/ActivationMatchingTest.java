@@ -22,12 +22,13 @@ class ActivationMatchingTest {
         PermutationAction hidden = PermutationAction.random(SPEC, 9);
         List<float[]> a = List.of(random(200, 12, random), random(200, 16, random));
         List<float[]> b = List.of(moved(a.get(0), hidden.permutation(1), random), moved(a.get(1), hidden.permutation(2), random));
-        PermutationAction found = ActivationMatching.align(SPEC, a, b);
+        PermutationAction found = ActivationMatching.align(SPEC, a, b, false).permutation();
         assertArrayEquals(hidden.inverse().permutation(1), found.permutation(1));
         assertArrayEquals(hidden.inverse().permutation(2), found.permutation(2));
         assertArrayEquals(new int[] {0, 1, 2, 3, 4}, found.permutation(0));
         // Negative control: unrelated activations do not give the hidden permutation.
-        PermutationAction unrelated = ActivationMatching.align(SPEC, a, List.of(random(200, 12, random), random(200, 16, random)));
+        PermutationAction unrelated = ActivationMatching.align(SPEC, a,
+                List.of(random(200, 12, random), random(200, 16, random)), false).permutation();
         assertFalse(Arrays.equals(hidden.inverse().permutation(2), unrelated.permutation(2)));
     }
 

@@ -42,10 +42,27 @@ class WeightMatchingTest {
                 assertArrayEquals(expected.permutation(k), result.permutation().permutation(k), "boundary " + k);
             }
             // A permutation moves floats without arithmetic: the aligned copy is A bit for bit.
-            assertArrayEquals(a, result.permutation().applyToFlat(spec, b));
+            assertArrayEquals(a, result.action().applyToFlat(spec, b));
             assertEquals(0.0, result.distanceAfter(), 0.0);
             assertTrue(result.distanceBefore() > 1, "the copy was really moved: " + result.distanceBefore());
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void recoversSignFlipsOfATanhNetworkAndOnlyWithThem() {
+        NetworkSpec spec = NetworkSpec.mlp(ActivationKind.TANH, 12, 20, 20, 20, 4);
+        float[] a = gaussian(spec, 4);
+        SymmetryAction hidden = PermutationAction.random(spec, 5).then(ScalingAction.signFlip(spec, 6));
+        float[] b = hidden.applyToFlat(spec, a);
+        WeightMatching.Alignment result = WeightMatching.create().align(spec, a, b);
+        assertArrayEquals(a, result.action().applyToFlat(spec, b));
+        assertEquals(0.0, result.distanceAfter(), 0.0);
+        // Negative control: permutations alone cannot undo the flips.
+        WeightMatching.Alignment permutationsOnly = WeightMatching.builder().optSignFlips(false).build().align(spec, a, b);
+        assertTrue(permutationsOnly.distanceAfter() > 1, permutationsOnly.toString());
+        // and flips are refused where they are no symmetry
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> WeightMatching.builder()
+                .optSignFlips(true).build().align(NetworkSpec.mlp(ActivationKind.RELU, 3, 4, 2), new float[26], new float[26]));
     }
 
     @ParameterizedTest
@@ -54,7 +71,7 @@ class WeightMatchingTest {
         float[] a = gaussian(spec, 2);
         float[] b = gaussian(spec, 3);
         WeightMatching.Alignment result = WeightMatching.builder().optSeed(7).build().align(spec, a, b);
-        float[] aligned = result.permutation().applyToFlat(spec, b);
+        float[] aligned = result.action().applyToFlat(spec, b);
         double actual = distance(a, aligned);
         // The reported distance is the distance of the applied permutation (float sums, relative 1e-6).
         assertEquals(actual, result.distanceAfter(), 1e-6 * actual);
@@ -75,7 +92,7 @@ class WeightMatchingTest {
             NDArray input = TestNetworks.gaussian(manager, new Random(5), new Shape(8).addAll(new Shape(spec.inputShape())));
             NDArray before = TestNetworks.forward(manager, other, input);
             WeightMatching.Alignment result = WeightMatching.create().align(spec, a, b);
-            spec.copyToBlock(result.permutation().applyToFlat(spec, b), other);
+            spec.copyToBlock(result.action().applyToFlat(spec, b), other);
             NDArray after = TestNetworks.forward(manager, other, input);
             // outputs of order 1 through a few float32 layers: 1e-4 absolute
             assertEquals(0f, TestNetworks.maxAbsDiff(before, after), 1e-4f);
