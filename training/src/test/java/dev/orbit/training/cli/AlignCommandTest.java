@@ -98,6 +98,18 @@ class AlignCommandTest {
     }
 
     @Test
+    void teleportKeepsTheLossAndWritesItsCurves() throws Exception {
+        Path out = dir.resolve("teleport");
+        ZooCommandTest.Run r = ZooCommandTest.Run.orbit("teleport", "--steps", "3", "--seeds", "1", "--images", "100",
+                "--hidden", "8", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        // factors are powers of 2 here, so the teleported network's loss is the same to the last bit
+        assertTrue(r.out().contains("loss change at teleport 0.00e+00"), r.out());
+        assertEquals(1 + 4, Files.readAllLines(out.resolve("teleport.csv")).size());
+        assertTrue(Files.isRegularFile(out.resolve("teleport-loss.png")));
+    }
+
+    @Test
     void userErrorsAreOneLine() {
         ZooCommandTest.Run missing = ZooCommandTest.Run.orbit("align", "--reference", dir.resolve("nowhere") + "#0",
                 "--weights", zoo + "#0", "--out", dir.resolve("x.npz").toString());
