@@ -6,6 +6,7 @@
  *   cli     ──► any package below
  *   fit     ──► predict, model, metrics, report
  *   predict ──► model
+ *   align   ──► predict, model, report
  *   model, metrics, report, bench ──► none of the others
  * </pre>
  *
@@ -17,6 +18,7 @@
  *       the form {@code predict} loads, so {@code fit} uses {@code predict}, never the reverse);
  *   <li>{@code predict}: loading a run's model and scoring networks;
  *   <li>{@code bench}: JMH benchmarks, run by {@code orbit bench};
+ *   <li>{@code align}: aligning, merging and interpolating real networks (weights files, zoo rows);
  *   <li>{@code cli}: only parses arguments, calls the packages above and prints; library code never
  *       imports it, so every command is also a few lines of Java without picocli.
  * </ul>

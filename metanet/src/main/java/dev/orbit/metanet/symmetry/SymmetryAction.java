@@ -1,5 +1,9 @@
 package dev.orbit.metanet.symmetry;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.orbit.metanet.space.NetworkSpec;
 import dev.orbit.metanet.space.WeightSpaceFeatures;
 
 /**
@@ -30,5 +34,13 @@ public interface SymmetryAction {
                 return next.inverse().then(first.inverse());
             }
         };
+    }
+
+    /** g·θ for one network's flat canonical weights (through {@link #apply}); a new array. */
+    default float[] applyToFlat(NetworkSpec spec, float[] flat) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray row = manager.create(flat, new Shape(1, flat.length)); // (1, P)
+            return apply(WeightSpaceFeatures.fromFlat(spec, row)).toFlat(spec).toFloatArray();
+        }
     }
 }

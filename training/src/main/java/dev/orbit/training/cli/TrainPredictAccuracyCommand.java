@@ -1,6 +1,7 @@
 package dev.orbit.training.cli;
 
 import dev.orbit.datasets.zoo.ModelZooSource;
+import dev.orbit.training.align.CanonicalZooSource;
 import dev.orbit.datasets.zoo.ZooSplit;
 import dev.orbit.datasets.zoo.cnnzoo.SmallCnnZooSource;
 import dev.orbit.training.fit.FitConfig;
@@ -109,6 +110,11 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
             description = "Input size of a cnn-zoo network, for its spec (default: ${DEFAULT-VALUE}; 32 for CIFAR-10/SVHN).")
     int imageSize;
 
+    @Option(names = "--canonicalize",
+            description = "Replace every network by its canonical form (neurons sorted, ReLU scale or tanh sign fixed)"
+                    + " before fitting: for the non-invariant flat-mlp. orbit predict does not canonicalise its inputs.")
+    boolean canonicalize;
+
     @Option(names = "--augment", defaultValue = "none", paramLabel = "KIND",
             description = "none, perm (hidden-neuron permutations) or perm-scale (and scaling / sign flips) (default: ${DEFAULT-VALUE}).")
     String augment;
@@ -168,8 +174,12 @@ public final class TrainPredictAccuracyCommand implements Callable<Integer> {
         };
         PredictionRun.Augmentation augmentation = PredictionRun.Augmentation.parse(augment);
         ZooSources.Format fmt = format != null ? ZooSources.Format.parse(format) : ZooSources.detect(zoo);
-        try (ModelZooSource source = ZooSources.open(zoo, fmt, checkpoint, imageSize, strict)) {
-            if (source instanceof OrbitZooSource orbit && orbit.nonFiniteSummary() != null) {
+        if (canonicalize && augmentation != PredictionRun.Augmentation.NONE) {
+            throw new IllegalArgumentException("--canonicalize and --augment exclude each other: a canonical form has no orbit left to sample.");
+        }
+        try (ModelZooSource opened = ZooSources.open(zoo, fmt, checkpoint, imageSize, strict);
+                ModelZooSource source = canonicalize ? new CanonicalZooSource(opened) : opened) {
+            if (opened instanceof OrbitZooSource orbit && orbit.nonFiniteSummary() != null) {
                 log.println(orbit.nonFiniteSummary());
             }
             String kind = split != null ? split.toLowerCase(Locale.ROOT) : splitFile != null ? "nfn" : "random";

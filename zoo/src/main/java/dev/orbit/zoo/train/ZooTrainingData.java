@@ -8,11 +8,9 @@ import dev.orbit.datasets.images.ImageDataset;
 import dev.orbit.datasets.images.ImageSplit;
 import dev.orbit.metanet.space.ActivationKind;
 import dev.orbit.metanet.space.LayerKind;
-import dev.orbit.metanet.space.LayerSpec;
 import dev.orbit.metanet.space.NetworkSpec;
-import java.util.ArrayList;
+import dev.orbit.zoo.eval.NetworkRunner;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The training pool and test images as engine arrays, made once and shared by every group: images
@@ -73,12 +71,7 @@ final class ZooTrainingData implements AutoCloseable {
 
     /** The template with every hidden layer followed by {@code activation}. */
     NetworkSpec specFor(ActivationKind activation) {
-        List<LayerSpec> layers = new ArrayList<>();
-        for (int i = 0; i < template.numLayers(); i++) {
-            LayerSpec layer = template.layer(i);
-            layers.add(i + 1 < template.numLayers() ? layer.withActivation(activation) : layer);
-        }
-        return new NetworkSpec(layers, template.inputShape());
+        return NetworkRunner.withHiddenActivation(template, activation);
     }
 
     /**
