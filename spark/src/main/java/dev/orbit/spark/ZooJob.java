@@ -92,6 +92,9 @@ final class ZooJob {
                     }
                     reports = job.get();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while waiting for the Spark job", e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 throw new IOException("The Spark job failed (" + firstLine(cause.getMessage()) + "); units finished so"

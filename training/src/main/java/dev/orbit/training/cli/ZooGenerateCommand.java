@@ -3,7 +3,6 @@ package dev.orbit.training.cli;
 import dev.orbit.training.OrbitVersion;
 import dev.orbit.zoo.ZooGenerator;
 import dev.orbit.zoo.format.ZooWriter;
-import dev.orbit.zoo.space.ZooRecipe;
 import dev.orbit.zoo.train.TrainingOptions;
 import dev.orbit.zoo.train.TrainingProgress;
 import java.io.PrintWriter;
