@@ -43,6 +43,19 @@ mkdir -p "$WORK/home/jars" "$WORK/logs"
 ln -s "$JAR" "$WORK/home/jars/orbit-spark.jar"
 export SPARK_HOME="$WORK/home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$WORK/local"
 
+# The master and workers log at INFO (orbit-spark.jar's own configuration shows warnings only), so their
+# start-up lines can be awaited.
+cat >"$WORK/log4j2-daemons.properties" <<'PROPS'
+rootLogger.level = info
+rootLogger.appenderRef.stderr.ref = stderr
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+PROPS
+DAEMON_LOG=(-Dlog4j2.configurationFile="$WORK/log4j2-daemons.properties")
+
 PIDS=()
 stop() {
   for pid in "${PIDS[@]}"; do
@@ -65,12 +78,12 @@ await() { # await FILE TEXT SECONDS
   exit 1
 }
 
-java "${OPENS[@]}" -Xmx512m -cp "$JAR" org.apache.spark.deploy.master.Master \
+java "${OPENS[@]}" "${DAEMON_LOG[@]}" -Xmx512m -cp "$JAR" org.apache.spark.deploy.master.Master \
   --host 127.0.0.1 --port "$PORT" --webui-port 0 >"$WORK/logs/master.log" 2>&1 &
 PIDS+=($!)
 await "$WORK/logs/master.log" "I have been elected leader" 60
 for i in 1 2; do
-  java "${OPENS[@]}" -Xmx512m -cp "$JAR" org.apache.spark.deploy.worker.Worker \
+  java "${OPENS[@]}" "${DAEMON_LOG[@]}" -Xmx512m -cp "$JAR" org.apache.spark.deploy.worker.Worker \
     --host 127.0.0.1 --cores "$CORES" --memory 4g --work-dir "$WORK/worker$i" --webui-port 0 \
     "spark://127.0.0.1:$PORT" >"$WORK/logs/worker$i.log" 2>&1 &
   PIDS+=($!)
