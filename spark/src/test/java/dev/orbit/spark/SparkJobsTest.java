@@ -183,6 +183,18 @@ class SparkJobsTest {
         }
     }
 
+    @Test
+    void aBadOptionIsOneLineAndExitCode2BeforeSparkStarts(@TempDir Path tmp) {
+        CommandLine cli = OrbitSparkCommand.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute("zoo", "generate", "--recipe", "no-such-recipe", "--out", tmp.resolve("z").toString());
+        assertEquals(2, code);
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("Unknown zoo recipe 'no-such-recipe'"), err.toString());
+        assertFalse(Files.exists(tmp.resolve("z")), "nothing is written");
+    }
+
     /** Every checkpoint of a zoo by network and epoch. */
     private static Map<String, CheckpointRecord> records(Path zoo) throws IOException {
         Map<String, CheckpointRecord> out = new TreeMap<>();
