@@ -165,6 +165,11 @@ public final class OrbitZooSource implements ModelZooSource {
         return metrics.get(checkRow(row)).networkId();
     }
 
+    /** The zoo row (its line in {@code metrics.csv}) of a row of this source. */
+    public int zooRow(int row) {
+        return zooRows[checkRow(row)];
+    }
+
     /** The checkpoint epoch this source holds. */
     public int epoch() {
         return epoch;

@@ -75,9 +75,7 @@ public final class ZooGenerator {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
         NetworkSpec spec = recipe.networkSpec();
-        ZooDescription description = new ZooDescription(spec, recipe.dataset().toLowerCase(Locale.ROOT), recipe.seed(),
-                recipe.name(), recipe.space().toJson(), options.epochs(), options.checkpointEpochs(),
-                identityOptions(options));
+        ZooDescription description = describe(recipe);
         try (ZooWriter writer = ZooWriter.open(out, description, recipe.networks(), provenance, writerOptions)) {
             int[] remaining = writer.remainingNetworks();
             List<ZooMember> members = Arrays.stream(remaining)
@@ -96,6 +94,17 @@ public final class ZooGenerator {
             return new Result(writer.manifest().completedNetworks().cardinality(), writer.manifest().rows(),
                     writer.manifest().shards().size(), writer.incompleteNetworks());
         }
+    }
+
+    /**
+     * What the recipe's zoo is, as its manifest records it: two generations (here or a distributed
+     * one, such as the {@code spark} module's) write to one folder only when these agree.
+     */
+    public static ZooDescription describe(ZooRecipe recipe) {
+        TrainingOptions options = recipe.training();
+        return new ZooDescription(recipe.networkSpec(), recipe.dataset().toLowerCase(Locale.ROOT), recipe.seed(),
+                recipe.name(), recipe.space().toJson(), options.epochs(), options.checkpointEpochs(),
+                identityOptions(options));
     }
 
     /** The training options that change weights or metrics, and so identify the zoo (not group sizes). */

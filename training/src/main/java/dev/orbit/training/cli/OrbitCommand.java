@@ -23,17 +23,30 @@ public final class OrbitCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureJvm();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** What every Orbit entry point sets before the engine starts. */
+    public static void configureJvm() {
         // Offline by design: the native library ships inside the jar.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", "PyTorch");
         System.setProperty("java.awt.headless", "true"); // charts render off-screen
         NativeMemory.retainFreedMemory(); // libtorch's freed tensors are reused, not faulted in again each step
-        System.exit(commandLine().execute(args));
     }
 
     /** The command line with Orbit's one error policy ({@link CliErrors}). */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new OrbitCommand());
+        return commandLine(new OrbitCommand());
+    }
+
+    /**
+     * A command line for another entry point (the {@code spark} module's {@code orbit-spark}) with the
+     * same error policy, so its faults are reported exactly as {@code orbit}'s.
+     */
+    public static CommandLine commandLine(Object command) {
+        CommandLine cli = new CommandLine(command);
         cli.setParameterExceptionHandler(CliErrors::handleParseError);
         cli.setExecutionExceptionHandler(CliErrors::handle);
         return cli;

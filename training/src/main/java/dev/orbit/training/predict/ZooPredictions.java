@@ -13,7 +13,7 @@ import java.util.Arrays;
 public final class ZooPredictions {
 
     /** Networks per forward pass: large enough to amortise engine calls, small enough for any zoo. */
-    static final int BATCH = 64;
+    public static final int BATCH = 64;
 
     private ZooPredictions() {}
 

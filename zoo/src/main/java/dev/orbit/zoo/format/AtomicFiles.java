@@ -20,7 +20,11 @@ final class AtomicFiles {
 
     /** Replaces {@code target} with {@code content}. */
     static void write(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling(ZooFormat.tempName(target.getFileName().toString()));
+        write(target, content, target.resolveSibling(ZooFormat.tempName(target.getFileName().toString())));
+    }
+
+    /** Replaces {@code target} with {@code content}, written first to {@code temp}, a sibling. */
+    static void write(Path target, byte[] content, Path temp) throws IOException {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);

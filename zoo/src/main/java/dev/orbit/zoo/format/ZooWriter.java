@@ -415,34 +415,83 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
             for (int r = 0; r < rows.size(); r++) {
                 lines.append(MetricsCsv.line(rows.get(r), index, r));
             }
-            byte[] metricBytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-            Path metrics = dir.resolve(ZooFormat.METRICS);
-            long metricsBytes = manifest.metricsBytes() + metricBytes.length;
-            try (FileChannel c = FileChannel.open(metrics, StandardOpenOption.WRITE)) {
-                c.truncate(manifest.metricsBytes());
-                ByteBuffer buffer = ByteBuffer.wrap(metricBytes);
-                long position = manifest.metricsBytes();
-                while (buffer.hasRemaining()) {
-                    position += c.write(buffer, position);
-                }
-                c.force(true);
-            }
             int[] ids = ready.keySet().stream().mapToInt(Integer::intValue).toArray();
-            ShardInfo info = new ShardInfo(index, name, sha, bytes, manifest.rows(), rows.size(), ShardInfo.ranges(ids));
-            ZooManifest next = manifest.withShard(info, metricsBytes,
-                    manifest.checksMetrics() ? FileDigest.sha256(metrics, metricsBytes) : null);
-            next.writeAtomically(dir); // the commit point
-            manifest = next;
-            for (int id : ids) {
-                completed.set(id);
-            }
+            commitPublished(new ShardInfo(index, name, sha, bytes, manifest.rows(), rows.size(), ShardInfo.ranges(ids)),
+                    lines.toString().getBytes(StandardCharsets.UTF_8), ids);
             ready.clear();
             readyRows = 0;
-            lastCommitNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
             throw e;
         }
+    }
+
+    /**
+     * Commits a shard a worker staged ({@link StagedShard#write}) as the zoo's next shard: its file is
+     * renamed from {@code staging/} into {@code shards/}, its metrics lines are appended and the
+     * manifest is replaced (the commit point), exactly as for a shard this writer wrote; then its
+     * receipt is deleted. Staged shards are committed in index order.
+     *
+     * @param staged a shard {@link StagedShard#find} accepted (its file's SHA-256 matches its receipt)
+     * @throws IllegalArgumentException when it is not the zoo's next shard, holds a committed or
+     *     unplanned network, or a checkpoint count that does not fit the zoo
+     * @throws IllegalStateException while this writer holds networks of its own not yet committed
+     * @throws IOException when the commit fails; the writer is then unusable, the zoo stays consistent
+     */
+    public synchronized void commit(StagedShard staged) throws IOException {
+        requireOpen();
+        if (readyRows > 0 || !pending.isEmpty()) {
+            throw new IllegalStateException("The writer for " + dir + " holds networks of its own; flush them first");
+        }
+        int index = manifest.shards().size();
+        if (staged.index() != index) {
+            throw new IllegalArgumentException("Staged shard " + staged.index() + " is not the next shard of " + dir
+                    + " (" + index + ")");
+        }
+        for (int id : staged.networkIds()) {
+            if (id < 0 || id >= manifest.networks() || completed.get(id)) {
+                throw new IllegalArgumentException("Staged shard " + index + " holds network " + id + ", which " + dir
+                        + " has already committed or does not plan");
+            }
+        }
+        if (staged.rows() != staged.networkIds().length * description.checkpointsPerNetwork()) {
+            throw new IllegalArgumentException("Staged shard " + index + " holds " + staged.rows() + " checkpoints of "
+                    + staged.networkIds().length + " networks; the zoo keeps " + description.checkpointsPerNetwork()
+                    + " per network");
+        }
+        try {
+            String name = ZooFormat.shardPath(index);
+            AtomicFiles.publish(StagedShard.shardFile(dir, index), dir.resolve(name));
+            commitPublished(new ShardInfo(index, name, staged.sha256(), staged.bytes(), manifest.rows(), staged.rows(),
+                    ShardInfo.ranges(staged.networkIds())), staged.metricsBytes(), staged.networkIds());
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+            throw e;
+        }
+        Files.deleteIfExists(StagedShard.receiptFile(dir, index));
+    }
+
+    /** Steps 3 and 4 of a commit, once the shard file is in place: append its metrics lines, replace the manifest. */
+    private void commitPublished(ShardInfo info, byte[] metricBytes, int[] ids) throws IOException {
+        Path metrics = dir.resolve(ZooFormat.METRICS);
+        long metricsBytes = manifest.metricsBytes() + metricBytes.length;
+        try (FileChannel c = FileChannel.open(metrics, StandardOpenOption.WRITE)) {
+            c.truncate(manifest.metricsBytes());
+            ByteBuffer buffer = ByteBuffer.wrap(metricBytes);
+            long position = manifest.metricsBytes();
+            while (buffer.hasRemaining()) {
+                position += c.write(buffer, position);
+            }
+            c.force(true);
+        }
+        ZooManifest next = manifest.withShard(info, metricsBytes,
+                manifest.checksMetrics() ? FileDigest.sha256(metrics, metricsBytes) : null);
+        next.writeAtomically(dir); // the commit point
+        manifest = next;
+        for (int id : ids) {
+            completed.set(id);
+        }
+        lastCommitNanos = System.nanoTime();
     }
 
     private void requireOpen() throws IOException {
