@@ -30,7 +30,8 @@ class PackageStructureTest {
             "model", Set.of(),
             "metrics", Set.of(),
             "report", Set.of(),
-            "bench", Set.of());
+            "bench", Set.of(),
+            "generate", Set.of("fit", "model", "metrics", "report"));
 
     /**
      * Imports of cli that are being moved out on another branch (run provenance takes the build

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OrbitVersion.class,
         description = "Weight-space learning on the JVM: model zoos and metanets.",
-        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, ZooCommand.class, TrainCommand.class, PredictCommand.class, QuickstartCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, ZooCommand.class, TrainCommand.class, PredictCommand.class, QuickstartCommand.class,
+                GenerateCommand.class})
 public final class OrbitCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
