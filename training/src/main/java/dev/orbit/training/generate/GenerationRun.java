@@ -156,6 +156,7 @@ public final class GenerationRun {
             denoiser.initialize(manager);
             Adam adam = new Adam(manager, denoiser.block().getParameters());
             TrainingCheckpoint checkpoint = new TrainingCheckpoint(out.resolve("checkpoint"));
+            Files.createDirectories(checkpoint.folder());
             TrainingCheckpoint.Progress state = checkpoint.read();
             int resumedFrom = 0;
             if (state != null) {
@@ -195,7 +196,9 @@ public final class GenerationRun {
                 state.bestEpoch = epoch; // a generative fit keeps its last epoch
                 state.modelFile = modelFile.getFileName().toString();
                 state.optimizerFile = adamFile.getFileName().toString();
-                state.bestModelFile = state.modelFile;
+                Path best = checkpoint.epochFile("best", epoch, "params"); // the checkpoint names three distinct files
+                Files.copy(modelFile, best, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                state.bestModelFile = best.getFileName().toString();
                 checkpoint.commit(state);
                 if (progress != null && (epoch == 1 || epoch == config.epochs() || epoch % 10 == 0)) {
                     progress.printf(Locale.ROOT, "epoch %4d/%d  train loss %.4f  val loss %.4f  (%.1f s)%n", epoch,
