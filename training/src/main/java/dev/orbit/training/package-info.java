@@ -5,6 +5,7 @@
  * <pre>
  *   cli     ──► any package below
  *   fit     ──► predict, model, metrics, report
+ *   generate ──► fit, model, metrics, report
  *   predict ──► model
  *   align   ──► predict, model, report
  *   model, metrics, report, bench ──► none of the others
@@ -17,6 +18,8 @@
  *   <li>{@code fit}: the training loop and the run folder of one experiment (it saves the model in
  *       the form {@code predict} loads, so {@code fit} uses {@code predict}, never the reverse);
  *   <li>{@code predict}: loading a run's model and scoring networks;
+ *   <li>{@code generate}: generative models of a zoo's weights (flow matching, an equivariant
+ *       denoiser), their resumable fit (reusing {@code fit}'s checkpoint) and sampling into a zoo;
  *   <li>{@code bench}: JMH benchmarks, run by {@code orbit bench};
  *   <li>{@code align}: aligning, merging and interpolating real networks (weights files, zoo rows);
  *   <li>{@code cli}: only parses arguments, calls the packages above and prints; library code never

@@ -31,7 +31,8 @@ class PackageStructureTest {
             "metrics", Set.of(),
             "report", Set.of(),
             "bench", Set.of(),
-            "align", Set.of("predict", "model", "report"));
+            "align", Set.of("predict", "model", "report"),
+            "generate", Set.of("fit", "model", "metrics", "report"));
 
     /**
      * Imports of cli that are being moved out on another branch (run provenance takes the build

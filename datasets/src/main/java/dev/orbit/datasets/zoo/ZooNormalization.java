@@ -178,6 +178,36 @@ public final class ZooNormalization {
         return x.sub(m).mul(inv);
     }
 
+    /**
+     * The inverse of {@link #normalize}: each layer's standardised weights z map back to
+     * z * std_W_l + mean_W_l, its biases likewise (e.g. weights a generative model produced in the
+     * normalised space).
+     *
+     * @return new features on the batch's manager (the same tensors where the map is the identity)
+     */
+    public WeightSpaceFeatures denormalize(WeightSpaceFeatures standardised) {
+        if (standardised.numLayers() != weightMean.length) {
+            throw new IllegalArgumentException("These statistics are for " + weightMean.length + " layers, the features have "
+                    + standardised.numLayers());
+        }
+        List<NDArray> w = new ArrayList<>(weightMean.length);
+        List<NDArray> b = new ArrayList<>(weightMean.length);
+        for (int l = 0; l < weightMean.length; l++) {
+            w.add(unstandardise(standardised.weight(l), weightMean[l], weightStd[l]));
+            b.add(unstandardise(standardised.bias(l), biasMean[l], biasStd[l]));
+        }
+        return WeightSpaceFeatures.of(w, b);
+    }
+
+    private static NDArray unstandardise(NDArray z, double mean, double std) {
+        float m = (float) mean;
+        float s = (float) std;
+        if (m == 0f && s == 1f) {
+            return z;
+        }
+        return z.mul(s).add(m);
+    }
+
     /** (y - mean) / std. */
     public double normalizeTarget(double y) {
         return (y - targetMean) / targetStd;

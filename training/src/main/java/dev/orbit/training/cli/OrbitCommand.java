@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = OrbitVersion.class,
         description = "Weight-space learning on the JVM: model zoos and metanets.",
         subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, ZooCommand.class, TrainCommand.class, PredictCommand.class, QuickstartCommand.class,
-                AlignCommand.class, MergeCommand.class, BarrierCommand.class, TeleportCommand.class})
+                AlignCommand.class, MergeCommand.class, BarrierCommand.class, TeleportCommand.class,
+                GenerateCommand.class})
 public final class OrbitCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "train",
         mixinStandardHelpOptions = true,
         description = "Train metanets on model zoos.",
-        subcommands = {TrainPredictAccuracyCommand.class})
+        subcommands = {TrainPredictAccuracyCommand.class, TrainGenerateCommand.class})
 public final class TrainCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

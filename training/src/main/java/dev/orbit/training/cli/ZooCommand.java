@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         name = "zoo",
         mixinStandardHelpOptions = true,
         description = "Generate, inspect, verify and export model zoos.",
-        subcommands = {ZooGenerateCommand.class, ZooInfoCommand.class, ZooVerifyCommand.class, ZooExportCommand.class, ZooSpeedCommand.class})
+        subcommands = {ZooGenerateCommand.class, ZooInfoCommand.class, ZooVerifyCommand.class, ZooExportCommand.class, ZooSpeedCommand.class,
+                ZooEvaluateCommand.class})
 public final class ZooCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -21,7 +21,6 @@ import dev.orbit.training.predict.TrainedMetanet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -186,21 +185,7 @@ public final class PredictionRun {
      * refused before a file is written, so a run never overwrites or deletes what it did not write.
      */
     private static void requireOwnFolder(Path out) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a file, not a run folder; choose a folder for --out.");
-        }
-        if (!Files.isDirectory(out) || Files.isRegularFile(out.resolve(RUN_JSON))) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(out)) {
-            for (Path p : entries) {
-                String name = p.getFileName().toString();
-                if (!name.equals(LOCK_FILE) && !name.equals(RUN_JSON + ".tmp")) {
-                    throw new IllegalArgumentException(out + " is not empty and holds no " + RUN_JSON + " (found " + name
-                            + "), so it is not a run of this command; choose an empty or new --out folder.");
-                }
-            }
-        }
+        RunFiles.requireOwnFolder(out, RUN_JSON, LOCK_FILE);
     }
 
     /**

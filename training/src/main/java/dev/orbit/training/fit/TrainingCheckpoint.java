@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * early-stopping state, history) naming the epoch's model and optimiser files, which are written
  * first. {@code progress.json} is replaced last and atomically, so an interruption at any moment
  * leaves the previous epoch's complete state.
+ * Used by {@link MetanetTrainer} and by the generative fits ({@code training.generate}).
  */
-final class TrainingCheckpoint {
+public final class TrainingCheckpoint {
 
     static final int VERSION = 1;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -29,32 +30,32 @@ final class TrainingCheckpoint {
     private static final Pattern OWN_FILE = Pattern.compile("(model|best)-\\d{4,}\\.params|adam-\\d{4,}\\.ndlist");
 
     /** The JSON of progress.json. */
-    static final class Progress {
-        int version = VERSION;
-        String fingerprint;
-        int epochsCompleted;
-        int bestEpoch;
-        double bestValidationTau = Double.NEGATIVE_INFINITY;
-        int staleEpochs;
-        boolean stoppedEarly;
-        String modelFile;
-        String optimizerFile;
-        String bestModelFile;
-        List<EpochRecord> history = new ArrayList<>();
+    public static final class Progress {
+        public int version = VERSION;
+        public String fingerprint;
+        public int epochsCompleted;
+        public int bestEpoch;
+        public double bestValidationTau = Double.NEGATIVE_INFINITY;
+        public int staleEpochs;
+        public boolean stoppedEarly;
+        public String modelFile;
+        public String optimizerFile;
+        public String bestModelFile;
+        public List<EpochRecord> history = new ArrayList<>();
     }
 
     private final Path folder;
 
-    TrainingCheckpoint(Path folder) {
+    public TrainingCheckpoint(Path folder) {
         this.folder = folder;
     }
 
-    Path folder() {
+    public Path folder() {
         return folder;
     }
 
     /** The saved progress, or null when the folder holds none. */
-    Progress read() throws IOException {
+    public Progress read() throws IOException {
         Path file = folder.resolve(PROGRESS);
         if (!Files.isRegularFile(file)) {
             return null;
@@ -85,7 +86,7 @@ final class TrainingCheckpoint {
     }
 
     /** Path for a new file of this epoch, e.g. {@code model-0003.params}. */
-    Path epochFile(String stem, int epoch, String extension) {
+    public Path epochFile(String stem, int epoch, String extension) {
         return folder.resolve(String.format("%s-%04d.%s", stem, epoch, extension));
     }
 
@@ -93,7 +94,7 @@ final class TrainingCheckpoint {
      * Commits progress (after its files were written) and deletes the checkpoint files it no longer
      * names. Only files this class writes are deleted: anything else in the folder is left alone.
      */
-    void commit(Progress progress) throws IOException {
+    public void commit(Progress progress) throws IOException {
         Files.createDirectories(folder);
         RunFiles.writeAtomically(folder.resolve(PROGRESS), GSON.toJson(progress));
         Set<String> keep = Set.of(progress.modelFile, progress.optimizerFile, progress.bestModelFile);

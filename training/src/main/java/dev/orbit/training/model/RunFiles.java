@@ -54,6 +54,31 @@ public final class RunFiles {
         return e.getAsString();
     }
 
+    /**
+     * A run folder is new, empty, or a run of the command whose marker file it holds; anything else
+     * is refused before a file is written, so a run never overwrites or deletes what it did not write.
+     *
+     * @param marker the file that marks a run of this command (e.g. {@code run.json})
+     * @param lockFile the run's lock file, which an interrupted run may leave behind
+     */
+    public static void requireOwnFolder(Path out, String marker, String lockFile) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + " is a file, not a run folder; choose a folder for --out.");
+        }
+        if (!Files.isDirectory(out) || Files.isRegularFile(out.resolve(marker))) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(out)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!name.equals(lockFile) && !name.equals(marker + ".tmp")) {
+                    throw new IllegalArgumentException(out + " is not empty and holds no " + marker + " (found " + name
+                            + "), so it is not a run of this command; choose an empty or new --out folder.");
+                }
+            }
+        }
+    }
+
     /** Replaces {@code file} by writing a sibling and renaming it over the file. */
     public static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -35,10 +35,19 @@ final class MetricsCsv {
     }
 
     static String line(CheckpointRecord r, int shard, int shardRow) {
-        CheckpointMetrics m = r.metrics();
+        return line(r.networkId(), r.epoch(), shard, shardRow, r.metrics(), r.hyperparameters());
+    }
+
+    /** The line of a committed row, e.g. with metrics measured after it was written. */
+    static String line(ZooMetricsRow r) {
+        return line(r.networkId(), r.epoch(), r.shard(), r.shardRow(), r.metrics(), r.hyperparameters());
+    }
+
+    private static String line(int networkId, int epoch, int shard, int shardRow, CheckpointMetrics m,
+            Hyperparameters hyperparameters) {
         List<String> cells = new ArrayList<>(COLUMNS.size());
-        cells.add(Integer.toString(r.networkId()));
-        cells.add(Integer.toString(r.epoch()));
+        cells.add(Integer.toString(networkId));
+        cells.add(Integer.toString(epoch));
         cells.add(Integer.toString(shard));
         cells.add(Integer.toString(shardRow));
         cells.add(number(m.trainAccuracy()));
@@ -47,7 +56,7 @@ final class MetricsCsv {
         cells.add(number(m.testLoss()));
         cells.add(number(m.generalizationGap()));
         cells.add(Boolean.toString(m.diverged()));
-        r.hyperparameters().toColumns().values().forEach(cells::add);
+        hyperparameters.toColumns().values().forEach(cells::add);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

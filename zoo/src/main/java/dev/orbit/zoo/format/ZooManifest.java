@@ -94,6 +94,12 @@ public record ZooManifest(
                 checksMetrics() ? newMetricsSha256 : null, Instant.now().toString());
     }
 
+    /** This manifest with a rewritten {@code metrics.csv} of {@code newMetricsBytes} bytes (format version 2 on). */
+    ZooManifest withMetrics(long newMetricsBytes, String newMetricsSha256) {
+        return new ZooManifest(formatVersion, description, networks, provenance, shards, newMetricsBytes,
+                newMetricsSha256, Instant.now().toString());
+    }
+
     /** This manifest with another target network count. */
     ZooManifest withNetworks(int newNetworks) {
         return new ZooManifest(formatVersion, description, newNetworks, provenance, shards, metricsBytes,

@@ -2,6 +2,7 @@ package dev.orbit.zoo.format;
 
 import dev.orbit.datasets.io.FileDigest;
 import dev.orbit.datasets.io.FolderLock;
+import dev.orbit.zoo.CheckpointMetrics;
 import dev.orbit.zoo.CheckpointRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,9 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
 
     /** Default shard size: about 64 MiB of float32 weights. */
     static final long DEFAULT_SHARD_BYTES = 64L << 20;
+
+    /** The complete new {@code metrics.csv} of a {@link #replaceMetrics}, before its rename. */
+    private static final String NEXT_METRICS = ZooFormat.tempName("metrics.csv.next");
 
     /**
      * How a writer groups checkpoints into shards.
@@ -191,6 +195,17 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
     }
 
     /**
+     * Opens an existing zoo for writing as it is (its own description, size and provenance), e.g. to
+     * {@link #replaceMetrics} of its checkpoints.
+     *
+     * @throws ZooFormatException when the folder holds no zoo, or another process writes it
+     */
+    public static ZooWriter reopen(Path dir) throws IOException {
+        ZooManifest existing = ZooManifest.read(dir);
+        return open(dir, existing.description(), existing.networks(), existing.provenance(), Options.defaults());
+    }
+
+    /**
      * Refuses a zoo too large to plan: more than {@link ZooFormat#MAX_NETWORKS} networks, or more
      * checkpoints than zoo rows can number (an int).
      *
@@ -231,6 +246,7 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
     }
 
     private static Recovery recover(Path dir, ZooManifest manifest) throws IOException {
+        finishMetricsReplacement(dir, manifest);
         int temps = removeTempFiles(dir);
         Path shards = dir.resolve(ZooFormat.SHARDS_DIR);
         Files.createDirectories(shards);
@@ -494,6 +510,79 @@ public final class ZooWriter implements Consumer<CheckpointRecord>, AutoCloseabl
         lastCommitNanos = System.nanoTime();
     }
 
+
+    /**
+     * Replaces the metrics of committed checkpoints, e.g. test accuracies measured after the zoo was
+     * written ({@code orbit zoo evaluate}). Complete networks not yet committed are committed first.
+     *
+     * <p>Crash-safe like a shard commit: the new {@code metrics.csv} is written in full to a
+     * temporary file and forced, the manifest naming its length and SHA-256 replaces the old one (the
+     * commit point), and the file is renamed into place. A kill between the last two steps leaves a
+     * manifest whose checksum matches the temporary file; the next {@link #open} finishes the rename.
+     *
+     * @param update gives each committed row's new metrics (its argument unchanged to keep them)
+     * @return rows whose metrics changed
+     * @throws IllegalArgumentException for a format version 1 zoo, whose unchecked metrics cannot be
+     *     replaced crash-safely
+     * @throws IOException when the file system fails; the zoo then holds the old or the new metrics
+     */
+    public synchronized int replaceMetrics(java.util.function.Function<ZooMetricsRow, CheckpointMetrics> update)
+            throws IOException {
+        requireOpen();
+        if (!manifest.checksMetrics()) {
+            throw new IllegalArgumentException(dir + " is a format version "
+                    + manifest.formatVersion() + " zoo, whose metrics carry no checksum; its metrics can only be replaced"
+                    + " in a version " + ZooFormat.METRICS_CHECKSUM_SINCE + " zoo.");
+        }
+        flush();
+        StringBuilder text = new StringBuilder(MetricsCsv.header());
+        int changed = 0;
+        try (MetricsCursor cursor = new MetricsCursor(dir, manifest)) {
+            for (int row = 0; row < manifest.rows(); row++) {
+                ZooMetricsRow old = cursor.require();
+                CheckpointMetrics metrics = update.apply(old);
+                if (!metrics.equals(old.metrics())) {
+                    changed++;
+                }
+                text.append(MetricsCsv.line(new ZooMetricsRow(old.row(), old.networkId(), old.epoch(), old.shard(),
+                        old.shardRow(), metrics, old.hyperparameters())));
+            }
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        Path metrics = dir.resolve(ZooFormat.METRICS);
+        Path next = dir.resolve(NEXT_METRICS);
+        try {
+            Files.write(next, bytes);
+            AtomicFiles.force(next);
+            ZooManifest updated = manifest.withMetrics(bytes.length, FileDigest.sha256(next));
+            updated.writeAtomically(dir); // the commit point
+            manifest = updated;
+            AtomicFiles.publish(next, metrics);
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+            throw e;
+        }
+        return changed;
+    }
+
+    /**
+     * Finishes a {@link #replaceMetrics} killed after its commit: when the manifest's metrics
+     * checksum matches the fully written temporary file rather than {@code metrics.csv}, the file is
+     * renamed into place. Anything else is left to the usual checks.
+     */
+    private static void finishMetricsReplacement(Path dir, ZooManifest manifest) throws IOException {
+        Path next = dir.resolve(NEXT_METRICS);
+        if (!manifest.checksMetrics() || !Files.isRegularFile(next) || Files.size(next) != manifest.metricsBytes()
+                || !FileDigest.sha256(next).equals(manifest.metricsSha256())) {
+            return;
+        }
+        Path metrics = dir.resolve(ZooFormat.METRICS);
+        if (Files.isRegularFile(metrics) && Files.size(metrics) >= manifest.metricsBytes()
+                && FileDigest.sha256(metrics, manifest.metricsBytes()).equals(manifest.metricsSha256())) {
+            return; // already in place; the temporary file is removed with the others
+        }
+        AtomicFiles.publish(next, metrics);
+    }
     private void requireOpen() throws IOException {
         if (closed) {
             throw new IllegalStateException("The writer for " + dir + " is closed");

@@ -301,48 +301,12 @@ final class GroupTrainer {
             return out;
         }
 
-        /** Images per member in one evaluation pass: the option, capped by {@link #EVAL_FIRST_LAYER_FLOATS}. */
         private int evalChunk() {
-            LayerSpec first = spec.layer(0);
-            long perImage = first.kind() == LayerKind.CONV2D
-                    ? first.outNeurons() * spec.convOutputSize(0) * spec.convOutputSize(0)
-                    : first.outNeurons();
-            long cap = Math.max(1, EVAL_FIRST_LAYER_FLOATS / (perImage * members));
-            return (int) Math.min(options.evalBatchSize(), cap);
+            return GroupTrainer.evalChunk(spec, members, options.evalBatchSize());
         }
 
-        /** Mean loss and accuracy per member over all of {@code images}: {loss[M], accuracy[M]}. */
         private double[][] evaluateShared(NDArray images, int[] labels) {
-            NDArray lossSum = manager.zeros(new Shape(members)); // (M)
-            NDArray correct = manager.zeros(new Shape(members)); // (M)
-            int chunk = evalChunk();
-            for (int start = 0; start < labels.length; start += chunk) {
-                try (NDScope batchScope = new NDScope()) {
-                    batchScope.suppressNotUsedWarning();
-                    int n = Math.min(chunk, labels.length - start);
-                    long[] index = new long[n];
-                    int[] y = new int[members * n];
-                    for (int j = 0; j < n; j++) {
-                        index[j] = start + j;
-                        for (int m = 0; m < members; m++) {
-                            y[m * n + j] = labels[start + j];
-                        }
-                    }
-                    NDArray x = data.gatherShared(images, index, manager); // (n, C, H, W) or (n, F)
-                    NDArray target = manager.create(y, new Shape(members, n)).toType(DataType.INT64, false); // (M, n)
-                    NDArray logits = stack.forwardShared(x); // (M, n, K)
-                    lossSum.addi(logits.logSoftmax(2).gather(target.expandDims(2), 2).squeeze(2).neg().sum(new int[] {1}));
-                    correct.addi(logits.argMax(2).eq(target).toType(DataType.FLOAT32, false).sum(new int[] {1}));
-                }
-            }
-            float[] losses = lossSum.toFloatArray();
-            float[] hits = correct.toFloatArray();
-            double[][] out = new double[2][members];
-            for (int m = 0; m < members; m++) {
-                out[0][m] = losses[m] / labels.length;
-                out[1][m] = hits[m] / (double) labels.length;
-            }
-            return out;
+            return GroupTrainer.evaluateShared(data, stack, members, images, labels, evalChunk(), manager);
         }
 
         private float[][] exportWeights() {
@@ -358,6 +322,54 @@ final class GroupTrainer {
             }
             return out;
         }
+    }
+
+    /** Images per member in one evaluation pass: {@code evalBatchSize}, capped by {@link #EVAL_FIRST_LAYER_FLOATS}. */
+    static int evalChunk(NetworkSpec spec, int members, int evalBatchSize) {
+        LayerSpec first = spec.layer(0);
+        long perImage = first.kind() == LayerKind.CONV2D
+                ? first.outNeurons() * spec.convOutputSize(0) * spec.convOutputSize(0)
+                : first.outNeurons();
+        long cap = Math.max(1, EVAL_FIRST_LAYER_FLOATS / (perImage * members));
+        return (int) Math.min(evalBatchSize, cap);
+    }
+
+    /**
+     * Mean loss and accuracy per member of {@code stack} over all of {@code images}, {@code chunk}
+     * images per pass: {loss[M], accuracy[M]}. The checkpoints' test metrics and
+     * {@link NetworkEvaluator} both measure with this pass.
+     */
+    static double[][] evaluateShared(ZooTrainingData data, MemberStack stack, int members, NDArray images, int[] labels,
+            int chunk, NDManager manager) {
+        NDArray lossSum = manager.zeros(new Shape(members)); // (M)
+        NDArray correct = manager.zeros(new Shape(members)); // (M)
+        for (int start = 0; start < labels.length; start += chunk) {
+            try (NDScope batchScope = new NDScope()) {
+                batchScope.suppressNotUsedWarning();
+                int n = Math.min(chunk, labels.length - start);
+                long[] index = new long[n];
+                int[] y = new int[members * n];
+                for (int j = 0; j < n; j++) {
+                    index[j] = start + j;
+                    for (int m = 0; m < members; m++) {
+                        y[m * n + j] = labels[start + j];
+                    }
+                }
+                NDArray x = data.gatherShared(images, index, manager); // (n, C, H, W) or (n, F)
+                NDArray target = manager.create(y, new Shape(members, n)).toType(DataType.INT64, false); // (M, n)
+                NDArray logits = stack.forwardShared(x); // (M, n, K)
+                lossSum.addi(logits.logSoftmax(2).gather(target.expandDims(2), 2).squeeze(2).neg().sum(new int[] {1}));
+                correct.addi(logits.argMax(2).eq(target).toType(DataType.FLOAT32, false).sum(new int[] {1}));
+            }
+        }
+        float[] losses = lossSum.toFloatArray();
+        float[] hits = correct.toFloatArray();
+        double[][] out = new double[2][members];
+        for (int m = 0; m < members; m++) {
+            out[0][m] = losses[m] / labels.length;
+            out[1][m] = hits[m] / (double) labels.length;
+        }
+        return out;
     }
 
     /** Each member's mean cross-entropy over its batch: logits (M, N, K), labels (M, N) -> (M). */
